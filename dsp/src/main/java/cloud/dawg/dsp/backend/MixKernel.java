@@ -1,0 +1,29 @@
+package cloud.dawg.dsp.backend;
+
+/**
+ * One backend's DSP for one session: every track's strip, the bus sum and the master strip,
+ * on the buffers and parameters of a {@link MixLayout}. Created by {@link MixBackend#open};
+ * called by one thread at a time.
+ *
+ * <p>Contract for {@link #process}: for frames {@code [offset, offset + frames)}, each live row
+ * {@code r < liveRows} reads {@code in*}, runs EQ, compressor and the 2x2 output matrix
+ * (gain, mono, pan and mute folded together, ramped as {@code base + step * (i + 1)} for the
+ * chunk's i-th frame), writes {@code out*} rounded to float32, sums the rows in order into
+ * {@code mix*}, and runs the master strip on the sum in place. It allocates nothing, never
+ * blocks, and resets (and counts in {@code resets}) a strip whose state turns non-finite.
+ */
+public interface MixKernel extends AutoCloseable {
+
+    /** Processes one chunk; {@code liveRows} is one past the highest row in use. */
+    void process(int offset, int frames, int liveRows);
+
+    /** Clears the filter and compressor state of a row (a new track, or the master). */
+    void reset(int row);
+
+    /** Clears all state. */
+    void resetAll();
+
+    /** Releases native resources; the layout belongs to the caller. */
+    @Override
+    void close();
+}

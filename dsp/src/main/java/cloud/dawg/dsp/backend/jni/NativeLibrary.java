@@ -1,0 +1,63 @@
+package cloud.dawg.dsp.backend.jni;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * Loads the JNI library shipped inside the jar ({@code /native/<os>-<arch>/libdawgdsp.so}) by
+ * copying it to a temporary file. Never throws: a library that cannot load leaves the reason.
+ */
+final class NativeLibrary {
+    static final String DEFAULT_RESOURCE = "/native/" + platform() + "/libdawgdsp.so";
+    /** System property naming another resource to load instead (tests use it to hide the library). */
+    static final String RESOURCE_PROPERTY = "dawg.native.resource";
+
+    private final boolean loaded;
+    private final String reason;
+
+    private NativeLibrary(boolean loaded, String reason) {
+        this.loaded = loaded;
+        this.reason = reason;
+    }
+
+    boolean loaded() { return loaded; }
+    String reason() { return reason; }
+
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String osName = os.contains("linux") ? "linux" : os.contains("mac") ? "macos" : os.contains("win") ? "windows" : os;
+        String archName = switch (arch) {
+            case "amd64", "x86_64" -> "x86-64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+        return osName + "-" + archName.replace("x86-64", "x86_64");
+    }
+
+    static NativeLibrary load() {
+        return load(System.getProperty(RESOURCE_PROPERTY, DEFAULT_RESOURCE));
+    }
+
+    static NativeLibrary load(String resource) {
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return new NativeLibrary(false, "no native library for " + platform() + " in the jar (looked for " + resource + ")");
+            }
+            Path file = Files.createTempFile("libdawgdsp", ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            System.load(file.toAbsolutePath().toString());
+            String isa = NativeMixKernel.isa();
+            return new NativeLibrary(true, "loaded " + resource + ", " + isa + " code selected for this CPU");
+        } catch (IOException e) {
+            return new NativeLibrary(false, "could not extract " + resource + ": " + e.getMessage());
+        } catch (UnsatisfiedLinkError | SecurityException e) {
+            return new NativeLibrary(false, "could not load " + resource + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package cloud.dawg.dsp.backend.jni;
+
+import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.MixKernel;
+import cloud.dawg.dsp.backend.MixLayout;
+
+/**
+ * C through JNI: one call per block (or ramp chunk) for all tracks, the bus and the master, on
+ * the layout's off-heap memory, with AVX-512, AVX2 or baseline x86-64 code chosen at load time
+ * and flush-to-zero set for the call. Unavailable (with the reason) where the library is
+ * missing or does not load; it never takes the JVM down.
+ */
+public final class NativeMixBackend implements MixBackend {
+    public static final String NAME = "native";
+    private static volatile NativeMixBackend shared;
+
+    private final NativeLibrary library;
+
+    private NativeMixBackend(NativeLibrary library) {
+        this.library = library;
+    }
+
+    /** The backend for the library shipped in the jar, loaded once per JVM. */
+    public static NativeMixBackend shared() {
+        NativeMixBackend backend = shared;
+        if (backend == null) {
+            synchronized (NativeMixBackend.class) {
+                if (shared == null) {
+                    shared = new NativeMixBackend(NativeLibrary.load());
+                }
+                backend = shared;
+            }
+        }
+        return backend;
+    }
+
+    /** A backend for another library resource: for tests of a library that is missing or broken. */
+    static NativeMixBackend fromResource(String resource) {
+        return new NativeMixBackend(NativeLibrary.load(resource));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        return new Availability(library.loaded(), library.reason());
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        if (!library.loaded()) {
+            return new Capabilities(32, 0, "none");
+        }
+        String isa = NativeMixKernel.isa();
+        return new Capabilities(32, isa.equals("avx512") ? 16 : isa.equals("avx2") ? 8 : 4, isa);
+    }
+
+    @Override
+    public MixKernel open(MixLayout layout, int sampleRate) {
+        if (!library.loaded()) {
+            throw new IllegalStateException("native backend unavailable: " + library.reason());
+        }
+        return new NativeMixKernel(layout, sampleRate);
+    }
+}

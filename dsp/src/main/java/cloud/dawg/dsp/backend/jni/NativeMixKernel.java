@@ -1,0 +1,95 @@
+package cloud.dawg.dsp.backend.jni;
+
+import cloud.dawg.dsp.backend.MixKernel;
+import cloud.dawg.dsp.backend.MixLayout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The Java half of the native kernel: it owns the C state (off-heap) and hands C one context
+ * of addresses, so a block costs one JNI call and no copies.
+ */
+final class NativeMixKernel implements MixKernel {
+    // Context slots (int64 each), mirrored in mix_kernel.c through the generated header.
+    static final int CTX_IN_LEFT = 0, CTX_IN_RIGHT = 1, CTX_OUT_LEFT = 2, CTX_OUT_RIGHT = 3;
+    static final int CTX_MIX_LEFT = 4, CTX_MIX_RIGHT = 5, CTX_FLOAT_PARAMS = 6, CTX_DOUBLE_PARAMS = 7;
+    static final int CTX_STATE = 8, CTX_MASTER_STATE = 9, CTX_RESETS = 10, CTX_BUS = 11;
+    static final int CTX_STRIDE = 12, CTX_ROWS = 13, CTX_MASTER_ROW = 14, CTX_SAMPLE_RATE = 15, CTX_SIZE = 16;
+    // Layout columns, so that C reads exactly what Java writes.
+    static final int D_DF1 = MixLayout.D_DF1, D_COMP_ENGAGED = MixLayout.D_COMP_ENGAGED,
+            D_COMP_THRESHOLD = MixLayout.D_COMP_THRESHOLD, D_COMP_RATIO = MixLayout.D_COMP_RATIO,
+            D_MATRIX_BASE = MixLayout.D_MATRIX_BASE, D_MATRIX_STEP = MixLayout.D_MATRIX_STEP;
+    static final int F_SVF = MixLayout.F_SVF, F_COMP_ENGAGED = MixLayout.F_COMP_ENGAGED,
+            F_COMP_THRESHOLD = MixLayout.F_COMP_THRESHOLD, F_COMP_SLOPE = MixLayout.F_COMP_SLOPE,
+            F_MATRIX_BASE = MixLayout.F_MATRIX_BASE, F_MATRIX_STEP = MixLayout.F_MATRIX_STEP;
+    static final int STATE_COMPONENTS = 14, MASTER_STATE_SIZE = 25, LANES = MixLayout.LANE_PADDING;
+    /** Frames per side in the C bus scratch: the largest block a session may use. */
+    static final int BUS_FRAMES = 8192;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment context;
+    private final long contextAddress;
+    private final MemorySegment state;
+    private final MemorySegment masterState;
+    private final int stride;
+
+    NativeMixKernel(MixLayout layout, int sampleRate) {
+        stride = layout.stride();
+        state = arena.allocate((long) STATE_COMPONENTS * stride * Float.BYTES, 64);
+        masterState = arena.allocate(MASTER_STATE_SIZE * Double.BYTES, 64);
+        MemorySegment bus = arena.allocate((long) BUS_FRAMES * LANES * 2 * Float.BYTES, 64);
+        context = arena.allocate(CTX_SIZE * Long.BYTES, 64);
+        long[] values = new long[CTX_SIZE];
+        values[CTX_IN_LEFT] = layout.inLeft().address();
+        values[CTX_IN_RIGHT] = layout.inRight().address();
+        values[CTX_OUT_LEFT] = layout.outLeft().address();
+        values[CTX_OUT_RIGHT] = layout.outRight().address();
+        values[CTX_MIX_LEFT] = layout.mixLeft().address();
+        values[CTX_MIX_RIGHT] = layout.mixRight().address();
+        values[CTX_FLOAT_PARAMS] = layout.floatParams().address();
+        values[CTX_DOUBLE_PARAMS] = layout.doubleParams().address();
+        values[CTX_STATE] = state.address();
+        values[CTX_MASTER_STATE] = masterState.address();
+        values[CTX_RESETS] = layout.resets().address();
+        values[CTX_BUS] = bus.address();
+        values[CTX_STRIDE] = stride;
+        values[CTX_ROWS] = layout.rows();
+        values[CTX_MASTER_ROW] = layout.masterRow();
+        values[CTX_SAMPLE_RATE] = sampleRate;
+        MemorySegment.copy(values, 0, context, ValueLayout.JAVA_LONG, 0, CTX_SIZE);
+        contextAddress = context.address();
+        resetAll();
+    }
+
+    @Override
+    public void process(int offset, int frames, int liveRows) {
+        process(contextAddress, offset, frames, liveRows);
+    }
+
+    @Override
+    public void reset(int row) {
+        reset(contextAddress, row);
+    }
+
+    @Override
+    public void resetAll() {
+        for (int row = 0; row < stride; row++) {
+            reset(contextAddress, row);
+        }
+        reset(contextAddress, stride); // the master row
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    /** Which code the library picked for this CPU: avx512, avx2 or baseline. */
+    static native String isa();
+
+    private static native void process(long context, int offset, int frames, int liveRows);
+
+    private static native void reset(long context, int row);
+}

@@ -1,0 +1,48 @@
+package cloud.dawg.dsp.backend.simd;
+
+import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.MixKernel;
+import cloud.dawg.dsp.backend.MixLayout;
+
+/**
+ * The Java Vector API backend: float32, whole blocks, one track per SIMD lane. Available only
+ * when the JVM was started with {@code --add-modules jdk.incubator.vector}; this class itself
+ * never touches the module, so it can be asked without it.
+ */
+public final class SimdMixBackend implements MixBackend {
+    public static final String NAME = "simd";
+    private static final String MODULE = "jdk.incubator.vector";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
+            return Availability.no("the JVM was started without --add-modules " + MODULE);
+        }
+        int lanes = SimdMixKernel.lanes();
+        if (lanes < 4) {
+            return Availability.no("the preferred float vector has only " + lanes + " lanes here");
+        }
+        return Availability.yes(lanes + " float lanes per vector");
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        boolean present = ModuleLayer.boot().findModule(MODULE).isPresent();
+        int lanes = present ? SimdMixKernel.lanes() : 0;
+        return new Capabilities(32, lanes, present ? "vector-api-" + lanes * 32 + "bit" : "none");
+    }
+
+    @Override
+    public MixKernel open(MixLayout layout, int sampleRate) {
+        Availability availability = availability();
+        if (!availability.available()) {
+            throw new IllegalStateException("simd backend unavailable: " + availability.reason());
+        }
+        return new SimdMixKernel(layout, sampleRate);
+    }
+}

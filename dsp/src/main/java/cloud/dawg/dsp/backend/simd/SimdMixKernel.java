@@ -1,0 +1,261 @@
+package cloud.dawg.dsp.backend.simd;
+
+import cloud.dawg.dsp.backend.MixKernel;
+import cloud.dawg.dsp.backend.MixLayout;
+import cloud.dawg.dsp.backend.scalar.ReferenceStrip;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Tracks in lanes: each vector holds the same frame (or coefficient, or state) of
+ * {@code lanes} adjacent tracks, so a strip's whole chain runs on {@code lanes} tracks at once
+ * with no shuffles. Track counts that are not a multiple of the lane count use the padding
+ * lanes of the layout, whose matrices are zero. The EQ runs as trapezoidal SVFs with the
+ * reference's transfer function (see BiquadDesign.toSvf); the compressor gain is kept as a
+ * float pair (hi + lo) so that its slow release does not stall on float32 rounding.
+ * The master strip, a single strip, runs in double through {@link ReferenceStrip}.
+ */
+final class SimdMixKernel implements MixKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final float FLUSH_BELOW = 1e-30f;
+    // state components, each a row-indexed array of stride floats
+    private static final int IC = 0;        // 2 sides x 3 stages x (ic1, ic2)
+    private static final int GAIN_HI = 12, GAIN_LO = 13, COMPONENTS = 14;
+
+    private final MixLayout layout;
+    private final int stride, rows;
+    private final float[] state;
+    private final float[] busLeft, busRight; // per frame, lanes partial sums
+    private final float attack, release;
+    private final ReferenceStrip master;
+
+    static int lanes() {
+        return S.length();
+    }
+
+    SimdMixKernel(MixLayout layout, int sampleRate) {
+        this.layout = layout;
+        this.stride = layout.stride();
+        this.rows = layout.rows();
+        this.state = new float[COMPONENTS * stride];
+        this.busLeft = new float[layout.maxFrames() * S.length()];
+        this.busRight = new float[layout.maxFrames() * S.length()];
+        this.attack = (float) (1 - Math.exp(-1 / (0.003 * sampleRate)));
+        this.release = (float) (1 - Math.exp(-1 / (0.1 * sampleRate)));
+        this.master = new ReferenceStrip(sampleRate);
+        resetAll();
+    }
+
+    @Override
+    public void process(int offset, int frames, int liveRows) {
+        int lanes = S.length();
+        for (int group = 0; group < liveRows; group += lanes) {
+            processGroup(group, offset, frames, group == 0);
+        }
+        if (liveRows == 0) {
+            Arrays.fill(busLeft, 0, frames * lanes, 0f);
+            Arrays.fill(busRight, 0, frames * lanes, 0f);
+        }
+        MemorySegment mixL = layout.mixLeft(), mixR = layout.mixRight();
+        for (int i = 0; i < frames; i++) {
+            float l = FloatVector.fromArray(S, busLeft, i * lanes).reduceLanes(VectorOperators.ADD);
+            float r = FloatVector.fromArray(S, busRight, i * lanes).reduceLanes(VectorOperators.ADD);
+            mixL.setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, l);
+            mixR.setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, r);
+        }
+        if (master.process(layout, layout.masterRow(), mixL, mixR, mixL, mixR, offset, 1, frames)) {
+            layout.countReset(layout.masterRow());
+        }
+    }
+
+    private FloatVector param(MemorySegment p, int column, int group) {
+        return FloatVector.fromMemorySegment(S, p, ((long) column * rows + group) * Float.BYTES, ORDER);
+    }
+
+    private FloatVector st(int component, int group) {
+        return FloatVector.fromArray(S, state, component * stride + group);
+    }
+
+    private void processGroup(int group, int offset, int frames, boolean firstGroup) {
+        final int lanes = S.length();
+        MemorySegment p = layout.floatParams();
+        // coefficients: low, mid, high stages
+        final FloatVector la1 = param(p, MixLayout.F_SVF, group), la2 = param(p, MixLayout.F_SVF + 1, group),
+                la3 = param(p, MixLayout.F_SVF + 2, group), lm0 = param(p, MixLayout.F_SVF + 3, group),
+                lm1 = param(p, MixLayout.F_SVF + 4, group), lm2 = param(p, MixLayout.F_SVF + 5, group);
+        final FloatVector ma1 = param(p, MixLayout.F_SVF + 6, group), ma2 = param(p, MixLayout.F_SVF + 7, group),
+                ma3 = param(p, MixLayout.F_SVF + 8, group), mm0 = param(p, MixLayout.F_SVF + 9, group),
+                mm1 = param(p, MixLayout.F_SVF + 10, group), mm2 = param(p, MixLayout.F_SVF + 11, group);
+        final FloatVector ha1 = param(p, MixLayout.F_SVF + 12, group), ha2 = param(p, MixLayout.F_SVF + 13, group),
+                ha3 = param(p, MixLayout.F_SVF + 14, group), hm0 = param(p, MixLayout.F_SVF + 15, group),
+                hm1 = param(p, MixLayout.F_SVF + 16, group), hm2 = param(p, MixLayout.F_SVF + 17, group);
+        final VectorMask<Float> engaged = param(p, MixLayout.F_COMP_ENGAGED, group).compare(VectorOperators.NE, 0f);
+        final FloatVector threshold = param(p, MixLayout.F_COMP_THRESHOLD, group);
+        final FloatVector slope = param(p, MixLayout.F_COMP_SLOPE, group);
+        final FloatVector bll = param(p, MixLayout.F_MATRIX_BASE, group), blr = param(p, MixLayout.F_MATRIX_BASE + 1, group),
+                brl = param(p, MixLayout.F_MATRIX_BASE + 2, group), brr = param(p, MixLayout.F_MATRIX_BASE + 3, group);
+        final FloatVector sll = param(p, MixLayout.F_MATRIX_STEP, group), slr = param(p, MixLayout.F_MATRIX_STEP + 1, group),
+                srl = param(p, MixLayout.F_MATRIX_STEP + 2, group), srr = param(p, MixLayout.F_MATRIX_STEP + 3, group);
+        final boolean ramping = sll.compare(VectorOperators.NE, 0f).or(slr.compare(VectorOperators.NE, 0f))
+                .or(srl.compare(VectorOperators.NE, 0f)).or(srr.compare(VectorOperators.NE, 0f)).anyTrue();
+
+        FloatVector l1a = st(IC, group), l1b = st(IC + 1, group), l2a = st(IC + 2, group), l2b = st(IC + 3, group),
+                l3a = st(IC + 4, group), l3b = st(IC + 5, group);
+        FloatVector r1a = st(IC + 6, group), r1b = st(IC + 7, group), r2a = st(IC + 8, group), r2b = st(IC + 9, group),
+                r3a = st(IC + 10, group), r3b = st(IC + 11, group);
+        FloatVector gHi = st(GAIN_HI, group), gLo = st(GAIN_LO, group);
+
+        final FloatVector quietLevel = FloatVector.broadcast(S, 0.001f);
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        final FloatVector quietRate = FloatVector.broadcast(S, 0.003f);
+        final FloatVector attackRate = FloatVector.broadcast(S, attack);
+        final FloatVector releaseRate = FloatVector.broadcast(S, release);
+
+        MemorySegment inL = layout.inLeft(), inR = layout.inRight();
+        MemorySegment outL = layout.outLeft(), outR = layout.outRight();
+        long at = ((long) offset * stride + group) * Float.BYTES;
+        long step = (long) stride * Float.BYTES;
+        for (int i = 0; i < frames; i++, at += step) {
+            FloatVector x = FloatVector.fromMemorySegment(S, inL, at, ORDER);
+            // left: low shelf, peak, high shelf, each a trapezoidal SVF: v3 = x - ic2,
+            // v1 = a1 ic1 + a2 v3 (as ic1 + (a1 - 1) ic1 + a2 v3), v2 = ic2 + a2 ic1 + a3 v3, ic1 = 2 v1 - ic1, ic2 = 2 v2 - ic2
+            FloatVector v3 = x.sub(l1b);
+            FloatVector v1 = la2.fma(v3, la1.fma(l1a, l1a));
+            FloatVector v2 = la3.fma(v3, la2.fma(l1a, l1b));
+            l1a = v1.add(v1).sub(l1a);
+            l1b = v2.add(v2).sub(l1b);
+            x = lm2.fma(v2, lm1.fma(v1, lm0.mul(x)));
+            v3 = x.sub(l2b);
+            v1 = ma2.fma(v3, ma1.fma(l2a, l2a));
+            v2 = ma3.fma(v3, ma2.fma(l2a, l2b));
+            l2a = v1.add(v1).sub(l2a);
+            l2b = v2.add(v2).sub(l2b);
+            x = mm2.fma(v2, mm1.fma(v1, mm0.mul(x)));
+            v3 = x.sub(l3b);
+            v1 = ha2.fma(v3, ha1.fma(l3a, l3a));
+            v2 = ha3.fma(v3, ha2.fma(l3a, l3b));
+            l3a = v1.add(v1).sub(l3a);
+            l3b = v2.add(v2).sub(l3b);
+            FloatVector left = hm2.fma(v2, hm1.fma(v1, hm0.mul(x)));
+
+            x = FloatVector.fromMemorySegment(S, inR, at, ORDER);
+            v3 = x.sub(r1b);
+            v1 = la2.fma(v3, la1.fma(r1a, r1a));
+            v2 = la3.fma(v3, la2.fma(r1a, r1b));
+            r1a = v1.add(v1).sub(r1a);
+            r1b = v2.add(v2).sub(r1b);
+            x = lm2.fma(v2, lm1.fma(v1, lm0.mul(x)));
+            v3 = x.sub(r2b);
+            v1 = ma2.fma(v3, ma1.fma(r2a, r2a));
+            v2 = ma3.fma(v3, ma2.fma(r2a, r2b));
+            r2a = v1.add(v1).sub(r2a);
+            r2b = v2.add(v2).sub(r2b);
+            x = mm2.fma(v2, mm1.fma(v1, mm0.mul(x)));
+            v3 = x.sub(r3b);
+            v1 = ha2.fma(v3, ha1.fma(r3a, r3a));
+            v2 = ha3.fma(v3, ha2.fma(r3a, r3b));
+            r3a = v1.add(v1).sub(r3a);
+            r3b = v2.add(v2).sub(r3b);
+            FloatVector right = hm2.fma(v2, hm1.fma(v1, hm0.mul(x)));
+
+            // compressor, one gain per track
+            FloatVector level = left.abs().max(right.abs());
+            VectorMask<Float> quiet = level.compare(VectorOperators.LT, quietLevel).or(engaged.not());
+            FloatVector reduced = one.div(level.sub(threshold).fma(slope, one));
+            FloatVector target = one.blend(reduced, level.compare(VectorOperators.GT, threshold)).blend(one, quiet);
+            FloatVector rate = releaseRate.blend(attackRate, target.compare(VectorOperators.LT, gHi)).blend(quietRate, quiet);
+            FloatVector delta = target.sub(gHi).sub(gLo).mul(rate).add(gLo);
+            FloatVector sum = gHi.add(delta);
+            gLo = delta.sub(sum.sub(gHi));
+            gHi = sum;
+            left = left.mul(gHi);
+            right = right.mul(gHi);
+
+            FloatVector mll = bll, mlr = blr, mrl = brl, mrr = brr;
+            if (ramping) {
+                FloatVector n = FloatVector.broadcast(S, i + 1);
+                mll = sll.fma(n, bll);
+                mlr = slr.fma(n, blr);
+                mrl = srl.fma(n, brl);
+                mrr = srr.fma(n, brr);
+            }
+            FloatVector yl = mlr.fma(right, mll.mul(left));
+            FloatVector yr = mrr.fma(right, mrl.mul(left));
+            yl.intoMemorySegment(outL, at, ORDER);
+            yr.intoMemorySegment(outR, at, ORDER);
+            int b = i * lanes;
+            if (firstGroup) {
+                yl.intoArray(busLeft, b);
+                yr.intoArray(busRight, b);
+            } else {
+                FloatVector.fromArray(S, busLeft, b).add(yl).intoArray(busLeft, b);
+                FloatVector.fromArray(S, busRight, b).add(yr).intoArray(busRight, b);
+            }
+        }
+
+        // Non-finite state is reset per lane; tiny state is flushed so no denormal ever forms.
+        VectorMask<Float> bad = notFinite(l1a).or(notFinite(l1b)).or(notFinite(l2a)).or(notFinite(l2b))
+                .or(notFinite(l3a)).or(notFinite(l3b)).or(notFinite(r1a)).or(notFinite(r1b))
+                .or(notFinite(r2a)).or(notFinite(r2b)).or(notFinite(r3a)).or(notFinite(r3b))
+                .or(notFinite(gHi)).or(notFinite(gLo));
+        store(flush(l1a), IC, group); store(flush(l1b), IC + 1, group);
+        store(flush(l2a), IC + 2, group); store(flush(l2b), IC + 3, group);
+        store(flush(l3a), IC + 4, group); store(flush(l3b), IC + 5, group);
+        store(flush(r1a), IC + 6, group); store(flush(r1b), IC + 7, group);
+        store(flush(r2a), IC + 8, group); store(flush(r2b), IC + 9, group);
+        store(flush(r3a), IC + 10, group); store(flush(r3b), IC + 11, group);
+        store(gHi, GAIN_HI, group);
+        store(flush(gLo), GAIN_LO, group);
+        if (bad.anyTrue()) {
+            for (int lane = 0; lane < lanes; lane++) {
+                if (bad.laneIsSet(lane)) {
+                    reset(group + lane);
+                    layout.countReset(group + lane);
+                }
+            }
+        }
+    }
+
+    private static VectorMask<Float> notFinite(FloatVector v) {
+        return v.test(VectorOperators.IS_FINITE).not();
+    }
+
+    private static FloatVector flush(FloatVector v) {
+        return v.blend(0f, v.abs().compare(VectorOperators.LT, FLUSH_BELOW));
+    }
+
+    private void store(FloatVector v, int component, int group) {
+        v.intoArray(state, component * stride + group);
+    }
+
+    @Override
+    public void reset(int row) {
+        if (row == layout.masterRow()) {
+            master.reset();
+            return;
+        }
+        for (int c = 0; c < COMPONENTS; c++) {
+            state[c * stride + row] = 0;
+        }
+        state[GAIN_HI * stride + row] = 1;
+    }
+
+    @Override
+    public void resetAll() {
+        Arrays.fill(state, 0);
+        Arrays.fill(state, GAIN_HI * stride, (GAIN_HI + 1) * stride, 1f);
+        master.reset();
+    }
+
+    @Override
+    public void close() {
+    }
+}
