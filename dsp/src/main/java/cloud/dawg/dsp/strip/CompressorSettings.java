@@ -5,8 +5,8 @@ public record CompressorSettings(boolean active, double thresholdDb, double rati
     public static final CompressorSettings DEFAULT = new CompressorSettings(false, -12, 4);
 
     public CompressorSettings {
-        InvalidParameterException.requireRange("comp.thresholdDb", thresholdDb, -60, 0);
-        InvalidParameterException.requireRange("comp.ratio", ratio, 1, 20);
+        InvalidParameterException.requireRange("thresholdDb", thresholdDb, -60, 0);
+        InvalidParameterException.requireRange("ratio", ratio, 1, 20);
     }
 
     /** Whether gain reduction can happen at all; at 0 dB the reference only releases. */

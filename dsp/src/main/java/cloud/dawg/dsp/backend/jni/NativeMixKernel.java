@@ -39,7 +39,8 @@ final class NativeMixKernel implements MixKernel {
         stride = layout.stride();
         state = arena.allocate((long) STATE_COMPONENTS * stride * Float.BYTES, 64);
         masterState = arena.allocate(MASTER_STATE_SIZE * Double.BYTES, 64);
-        MemorySegment bus = arena.allocate((long) BUS_FRAMES * LANES * 2 * Float.BYTES, 64);
+        // bus partial sums (L, R) and the EQ scratch (L, R)
+        MemorySegment bus = arena.allocate((long) BUS_FRAMES * LANES * 4 * Float.BYTES, 64);
         context = arena.allocate(CTX_SIZE * Long.BYTES, 64);
         long[] values = new long[CTX_SIZE];
         values[CTX_IN_LEFT] = layout.inLeft().address();

@@ -34,6 +34,7 @@ final class SimdMixKernel implements MixKernel {
     private final int stride, rows;
     private final float[] state;
     private final float[] busLeft, busRight; // per frame, lanes partial sums
+    private final float[] eqLeft, eqRight;   // per frame, the group's EQ output
     private final float attack, release;
     private final ReferenceStrip master;
 
@@ -48,6 +49,8 @@ final class SimdMixKernel implements MixKernel {
         this.state = new float[COMPONENTS * stride];
         this.busLeft = new float[layout.maxFrames() * S.length()];
         this.busRight = new float[layout.maxFrames() * S.length()];
+        this.eqLeft = new float[layout.maxFrames() * S.length()];
+        this.eqRight = new float[layout.maxFrames() * S.length()];
         this.attack = (float) (1 - Math.exp(-1 / (0.003 * sampleRate)));
         this.release = (float) (1 - Math.exp(-1 / (0.1 * sampleRate)));
         this.master = new ReferenceStrip(sampleRate);
@@ -84,10 +87,22 @@ final class SimdMixKernel implements MixKernel {
         return FloatVector.fromArray(S, state, component * stride + group);
     }
 
+    /**
+     * One group of lanes in three small passes (left EQ, right EQ, dynamics and output) through
+     * L1-resident scratch: small methods keep C2 inlining every Vector API call, which one big
+     * loop body exceeded (the vectors then stayed boxed, 100x slower).
+     */
     private void processGroup(int group, int offset, int frames, boolean firstGroup) {
+        equalise(group, offset, frames, layout.inLeft(), IC, eqLeft);
+        equalise(group, offset, frames, layout.inRight(), IC + 6, eqRight);
+        dynamics(group, offset, frames, firstGroup);
+        sanitise(group);
+    }
+
+    /** Low shelf, peak and high shelf as trapezoidal SVFs for one side of one group. */
+    private void equalise(int group, int offset, int frames, MemorySegment in, int stateBase, float[] out) {
         final int lanes = S.length();
         MemorySegment p = layout.floatParams();
-        // coefficients: low, mid, high stages
         final FloatVector la1 = param(p, MixLayout.F_SVF, group), la2 = param(p, MixLayout.F_SVF + 1, group),
                 la3 = param(p, MixLayout.F_SVF + 2, group), lm0 = param(p, MixLayout.F_SVF + 3, group),
                 lm1 = param(p, MixLayout.F_SVF + 4, group), lm2 = param(p, MixLayout.F_SVF + 5, group);
@@ -97,7 +112,46 @@ final class SimdMixKernel implements MixKernel {
         final FloatVector ha1 = param(p, MixLayout.F_SVF + 12, group), ha2 = param(p, MixLayout.F_SVF + 13, group),
                 ha3 = param(p, MixLayout.F_SVF + 14, group), hm0 = param(p, MixLayout.F_SVF + 15, group),
                 hm1 = param(p, MixLayout.F_SVF + 16, group), hm2 = param(p, MixLayout.F_SVF + 17, group);
-        final VectorMask<Float> engaged = param(p, MixLayout.F_COMP_ENGAGED, group).compare(VectorOperators.NE, 0f);
+        FloatVector s1a = st(stateBase, group), s1b = st(stateBase + 1, group), s2a = st(stateBase + 2, group),
+                s2b = st(stateBase + 3, group), s3a = st(stateBase + 4, group), s3b = st(stateBase + 5, group);
+        long at = ((long) offset * stride + group) * Float.BYTES;
+        long step = (long) stride * Float.BYTES;
+        for (int i = 0; i < frames; i++, at += step) {
+            FloatVector x = FloatVector.fromMemorySegment(S, in, at, ORDER);
+            // v3 = x - ic2, v1 = a1 ic1 + a2 v3 (as ic1 + (a1 - 1) ic1 + a2 v3), v2 = ic2 + a2 ic1 + a3 v3,
+            // ic1 = 2 v1 - ic1, ic2 = 2 v2 - ic2, y = m0 x + m1 v1 + m2 v2
+            FloatVector v3 = x.sub(s1b);
+            FloatVector v1 = la2.fma(v3, la1.fma(s1a, s1a));
+            FloatVector v2 = la3.fma(v3, la2.fma(s1a, s1b));
+            s1a = v1.add(v1).sub(s1a);
+            s1b = v2.add(v2).sub(s1b);
+            x = lm2.fma(v2, lm1.fma(v1, lm0.mul(x)));
+            v3 = x.sub(s2b);
+            v1 = ma2.fma(v3, ma1.fma(s2a, s2a));
+            v2 = ma3.fma(v3, ma2.fma(s2a, s2b));
+            s2a = v1.add(v1).sub(s2a);
+            s2b = v2.add(v2).sub(s2b);
+            x = mm2.fma(v2, mm1.fma(v1, mm0.mul(x)));
+            v3 = x.sub(s3b);
+            v1 = ha2.fma(v3, ha1.fma(s3a, s3a));
+            v2 = ha3.fma(v3, ha2.fma(s3a, s3b));
+            s3a = v1.add(v1).sub(s3a);
+            s3b = v2.add(v2).sub(s3b);
+            hm2.fma(v2, hm1.fma(v1, hm0.mul(x))).intoArray(out, i * lanes);
+        }
+        store(s1a, stateBase, group);
+        store(s1b, stateBase + 1, group);
+        store(s2a, stateBase + 2, group);
+        store(s2b, stateBase + 3, group);
+        store(s3a, stateBase + 4, group);
+        store(s3b, stateBase + 5, group);
+    }
+
+    /** Compressor (one gain per track), output matrix, track outputs and the bus partial sums. */
+    private void dynamics(int group, int offset, int frames, boolean firstGroup) {
+        final int lanes = S.length();
+        MemorySegment p = layout.floatParams();
+        final VectorMask<Float> idle = param(p, MixLayout.F_COMP_ENGAGED, group).compare(VectorOperators.EQ, 0f);
         final FloatVector threshold = param(p, MixLayout.F_COMP_THRESHOLD, group);
         final FloatVector slope = param(p, MixLayout.F_COMP_SLOPE, group);
         final FloatVector bll = param(p, MixLayout.F_MATRIX_BASE, group), blr = param(p, MixLayout.F_MATRIX_BASE + 1, group),
@@ -106,79 +160,31 @@ final class SimdMixKernel implements MixKernel {
                 srl = param(p, MixLayout.F_MATRIX_STEP + 2, group), srr = param(p, MixLayout.F_MATRIX_STEP + 3, group);
         final boolean ramping = sll.compare(VectorOperators.NE, 0f).or(slr.compare(VectorOperators.NE, 0f))
                 .or(srl.compare(VectorOperators.NE, 0f)).or(srr.compare(VectorOperators.NE, 0f)).anyTrue();
-
-        FloatVector l1a = st(IC, group), l1b = st(IC + 1, group), l2a = st(IC + 2, group), l2b = st(IC + 3, group),
-                l3a = st(IC + 4, group), l3b = st(IC + 5, group);
-        FloatVector r1a = st(IC + 6, group), r1b = st(IC + 7, group), r2a = st(IC + 8, group), r2b = st(IC + 9, group),
-                r3a = st(IC + 10, group), r3b = st(IC + 11, group);
-        FloatVector gHi = st(GAIN_HI, group), gLo = st(GAIN_LO, group);
-
         final FloatVector quietLevel = FloatVector.broadcast(S, 0.001f);
         final FloatVector one = FloatVector.broadcast(S, 1f);
         final FloatVector quietRate = FloatVector.broadcast(S, 0.003f);
         final FloatVector attackRate = FloatVector.broadcast(S, attack);
         final FloatVector releaseRate = FloatVector.broadcast(S, release);
-
-        MemorySegment inL = layout.inLeft(), inR = layout.inRight();
+        FloatVector gHi = st(GAIN_HI, group), gLo = st(GAIN_LO, group);
         MemorySegment outL = layout.outLeft(), outR = layout.outRight();
         long at = ((long) offset * stride + group) * Float.BYTES;
         long step = (long) stride * Float.BYTES;
         for (int i = 0; i < frames; i++, at += step) {
-            FloatVector x = FloatVector.fromMemorySegment(S, inL, at, ORDER);
-            // left: low shelf, peak, high shelf, each a trapezoidal SVF: v3 = x - ic2,
-            // v1 = a1 ic1 + a2 v3 (as ic1 + (a1 - 1) ic1 + a2 v3), v2 = ic2 + a2 ic1 + a3 v3, ic1 = 2 v1 - ic1, ic2 = 2 v2 - ic2
-            FloatVector v3 = x.sub(l1b);
-            FloatVector v1 = la2.fma(v3, la1.fma(l1a, l1a));
-            FloatVector v2 = la3.fma(v3, la2.fma(l1a, l1b));
-            l1a = v1.add(v1).sub(l1a);
-            l1b = v2.add(v2).sub(l1b);
-            x = lm2.fma(v2, lm1.fma(v1, lm0.mul(x)));
-            v3 = x.sub(l2b);
-            v1 = ma2.fma(v3, ma1.fma(l2a, l2a));
-            v2 = ma3.fma(v3, ma2.fma(l2a, l2b));
-            l2a = v1.add(v1).sub(l2a);
-            l2b = v2.add(v2).sub(l2b);
-            x = mm2.fma(v2, mm1.fma(v1, mm0.mul(x)));
-            v3 = x.sub(l3b);
-            v1 = ha2.fma(v3, ha1.fma(l3a, l3a));
-            v2 = ha3.fma(v3, ha2.fma(l3a, l3b));
-            l3a = v1.add(v1).sub(l3a);
-            l3b = v2.add(v2).sub(l3b);
-            FloatVector left = hm2.fma(v2, hm1.fma(v1, hm0.mul(x)));
-
-            x = FloatVector.fromMemorySegment(S, inR, at, ORDER);
-            v3 = x.sub(r1b);
-            v1 = la2.fma(v3, la1.fma(r1a, r1a));
-            v2 = la3.fma(v3, la2.fma(r1a, r1b));
-            r1a = v1.add(v1).sub(r1a);
-            r1b = v2.add(v2).sub(r1b);
-            x = lm2.fma(v2, lm1.fma(v1, lm0.mul(x)));
-            v3 = x.sub(r2b);
-            v1 = ma2.fma(v3, ma1.fma(r2a, r2a));
-            v2 = ma3.fma(v3, ma2.fma(r2a, r2b));
-            r2a = v1.add(v1).sub(r2a);
-            r2b = v2.add(v2).sub(r2b);
-            x = mm2.fma(v2, mm1.fma(v1, mm0.mul(x)));
-            v3 = x.sub(r3b);
-            v1 = ha2.fma(v3, ha1.fma(r3a, r3a));
-            v2 = ha3.fma(v3, ha2.fma(r3a, r3b));
-            r3a = v1.add(v1).sub(r3a);
-            r3b = v2.add(v2).sub(r3b);
-            FloatVector right = hm2.fma(v2, hm1.fma(v1, hm0.mul(x)));
-
-            // compressor, one gain per track
+            int b = i * lanes;
+            FloatVector left = FloatVector.fromArray(S, eqLeft, b);
+            FloatVector right = FloatVector.fromArray(S, eqRight, b);
             FloatVector level = left.abs().max(right.abs());
-            VectorMask<Float> quiet = level.compare(VectorOperators.LT, quietLevel).or(engaged.not());
+            VectorMask<Float> quiet = level.compare(VectorOperators.LT, quietLevel).or(idle);
             FloatVector reduced = one.div(level.sub(threshold).fma(slope, one));
             FloatVector target = one.blend(reduced, level.compare(VectorOperators.GT, threshold)).blend(one, quiet);
             FloatVector rate = releaseRate.blend(attackRate, target.compare(VectorOperators.LT, gHi)).blend(quietRate, quiet);
+            // the gain as a float pair (Fast2Sum), so a slow release never stalls on rounding
             FloatVector delta = target.sub(gHi).sub(gLo).mul(rate).add(gLo);
             FloatVector sum = gHi.add(delta);
             gLo = delta.sub(sum.sub(gHi));
             gHi = sum;
             left = left.mul(gHi);
             right = right.mul(gHi);
-
             FloatVector mll = bll, mlr = blr, mrl = brl, mrr = brr;
             if (ramping) {
                 FloatVector n = FloatVector.broadcast(S, i + 1);
@@ -191,7 +197,6 @@ final class SimdMixKernel implements MixKernel {
             FloatVector yr = mrr.fma(right, mrl.mul(left));
             yl.intoMemorySegment(outL, at, ORDER);
             yr.intoMemorySegment(outR, at, ORDER);
-            int b = i * lanes;
             if (firstGroup) {
                 yl.intoArray(busLeft, b);
                 yr.intoArray(busRight, b);
@@ -200,22 +205,22 @@ final class SimdMixKernel implements MixKernel {
                 FloatVector.fromArray(S, busRight, b).add(yr).intoArray(busRight, b);
             }
         }
-
-        // Non-finite state is reset per lane; tiny state is flushed so no denormal ever forms.
-        VectorMask<Float> bad = notFinite(l1a).or(notFinite(l1b)).or(notFinite(l2a)).or(notFinite(l2b))
-                .or(notFinite(l3a)).or(notFinite(l3b)).or(notFinite(r1a)).or(notFinite(r1b))
-                .or(notFinite(r2a)).or(notFinite(r2b)).or(notFinite(r3a)).or(notFinite(r3b))
-                .or(notFinite(gHi)).or(notFinite(gLo));
-        store(flush(l1a), IC, group); store(flush(l1b), IC + 1, group);
-        store(flush(l2a), IC + 2, group); store(flush(l2b), IC + 3, group);
-        store(flush(l3a), IC + 4, group); store(flush(l3b), IC + 5, group);
-        store(flush(r1a), IC + 6, group); store(flush(r1b), IC + 7, group);
-        store(flush(r2a), IC + 8, group); store(flush(r2b), IC + 9, group);
-        store(flush(r3a), IC + 10, group); store(flush(r3b), IC + 11, group);
         store(gHi, GAIN_HI, group);
-        store(flush(gLo), GAIN_LO, group);
+        store(gLo, GAIN_LO, group);
+    }
+
+    /** Resets lanes whose state went non-finite; flushes tiny state so no denormal ever forms. */
+    private void sanitise(int group) {
+        VectorMask<Float> bad = S.maskAll(false);
+        for (int c = 0; c < COMPONENTS; c++) {
+            FloatVector v = st(c, group);
+            bad = bad.or(notFinite(v));
+            if (c != GAIN_HI) {
+                store(flush(v), c, group);
+            }
+        }
         if (bad.anyTrue()) {
-            for (int lane = 0; lane < lanes; lane++) {
+            for (int lane = 0; lane < S.length(); lane++) {
                 if (bad.laneIsSet(lane)) {
                     reset(group + lane);
                     layout.countReset(group + lane);

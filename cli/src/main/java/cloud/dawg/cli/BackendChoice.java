@@ -1,0 +1,47 @@
+package cloud.dawg.cli;
+
+import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.MixBackends;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Turns a {@code --backend} value into backends, failing with a message when one cannot run. */
+final class BackendChoice {
+    private BackendChoice() {
+    }
+
+    static MixBackend single(String name) throws BadInput {
+        if (name.equalsIgnoreCase("auto")) {
+            return MixBackends.preferred();
+        }
+        MixBackend backend = byName(name);
+        if (!backend.availability().available()) {
+            throw new BadInput("--backend " + name + ": unavailable here: " + backend.availability().reason());
+        }
+        return backend;
+    }
+
+    /** For benchmarks: {@code all} means every backend (unavailable ones reported, not run). */
+    static List<MixBackend> many(String name) throws BadInput {
+        if (name.equalsIgnoreCase("all") || name.equalsIgnoreCase("auto")) {
+            return MixBackends.all();
+        }
+        return List.of(single(name));
+    }
+
+    private static MixBackend byName(String name) throws BadInput {
+        try {
+            return MixBackends.byName(name.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--backend: " + e.getMessage() + " or auto");
+        }
+    }
+
+    /** A user error: printed as is, exit code 2. */
+    static final class BadInput extends Exception {
+        BadInput(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package cloud.dawg.cli;
+
+import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.workload.MixWorkload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures realtime capacity per backend on one core.",
+                "mix: the standard session (EQ + compressor on every strip, pan, bus, master, music-like input)."})
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "mix", description = "what to benchmark (mix)")
+    String what;
+
+    @Option(names = "--backend", defaultValue = "all", paramLabel = "all|scalar|simd|native")
+    String backend;
+
+    @Option(names = "--tracks", defaultValue = "64", description = "tracks in the session (default: ${DEFAULT-VALUE})")
+    int tracks;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "seconds of audio measured per backend (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--sample-rate", defaultValue = "48000")
+    int sampleRate;
+
+    @Option(names = "--block", defaultValue = "128")
+    int block;
+
+    @Option(names = "--json", description = "one JSON object per backend on stdout")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (!what.equals("mix")) {
+            System.err.println("dawg bench: unknown benchmark '" + what + "' (available: mix)");
+            return DawgCli.BAD_INPUT;
+        }
+        if (tracks < 1 || tracks > 4096 || seconds <= 0) {
+            System.err.println("dawg bench: --tracks must be 1..4096 and --seconds positive");
+            return DawgCli.BAD_INPUT;
+        }
+        List<MixBackend> backends;
+        try {
+            backends = BackendChoice.many(backend);
+        } catch (BackendChoice.BadInput e) {
+            System.err.println("dawg bench: " + e.getMessage());
+            return DawgCli.BAD_INPUT;
+        }
+        List<Row> rows = new ArrayList<>();
+        Double scalarNs = null;
+        for (MixBackend b : backends) {
+            if (!b.availability().available()) {
+                if (json) {
+                    System.out.printf(Locale.ROOT, "{\"backend\":\"%s\",\"available\":false,\"reason\":%s}%n", b.name(),
+                            quote(b.availability().reason()));
+                } else {
+                    System.out.printf("%-7s unavailable: %s%n", b.name(), b.availability().reason());
+                }
+                continue;
+            }
+            try (MixWorkload w = new MixWorkload(b, tracks, sampleRate, block)) {
+                w.measure(Math.min(2, seconds)); // warm-up: JIT, caches
+                MixWorkload.Measurement m = w.measure(seconds);
+                MixWorkload.Measurement tail = w.measure(Math.max(0.5, seconds / 4), true);
+                MixWorkload.Measurement normal = w.measure(Math.max(0.5, seconds / 4));
+                if (b.name().equals("scalar")) {
+                    scalarNs = m.nsPerTrackBlock();
+                }
+                Row row = new Row(b, m, tail.nsPerTrackBlock() / normal.nsPerTrackBlock());
+                rows.add(row);
+                print(row, scalarNs);
+            }
+        }
+        return 0;
+    }
+
+    private record Row(MixBackend backend, MixWorkload.Measurement m, double tailRatio) {
+    }
+
+    private void print(Row r, Double scalarNs) {
+        double speedup = scalarNs == null ? Double.NaN : scalarNs / r.m.nsPerTrackBlock();
+        MixBackend.Capabilities caps = r.backend.capabilities();
+        if (json) {
+            System.out.printf(Locale.ROOT, "{\"backend\":\"%s\",\"available\":true,\"isa\":\"%s\",\"lanes\":%d,\"tracks\":%d,"
+                            + "\"blockSize\":%d,\"sampleRate\":%d,\"nsPerTrackBlock\":%.1f,\"realtimeStripsPerCore\":%.0f,"
+                            + "\"speedupVsScalar\":%s,\"tailCostRatio\":%.3f}%n",
+                    r.backend.name(), caps.isa(), caps.lanes(), tracks, block, sampleRate, r.m.nsPerTrackBlock(),
+                    r.m.realtimeStripsPerCore(), Double.isNaN(speedup) ? "null" : String.format(Locale.ROOT, "%.2f", speedup),
+                    r.tailRatio);
+        } else {
+            System.out.printf(Locale.ROOT, "%-7s %-10s %8.1f ns/track-block  %9.0f realtime strips/core  %s  tail/normal %.2f%n",
+                    r.backend.name(), caps.isa(), r.m.nsPerTrackBlock(), r.m.realtimeStripsPerCore(),
+                    Double.isNaN(speedup) ? "" : String.format(Locale.ROOT, "%6.1fx scalar", speedup), r.tailRatio);
+        }
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,140 @@
+/*
+ * JNI entry points of the native mix kernel: one call mixes a chunk of a whole session (tracks,
+ * bus, master) on memory owned by Java. The tracks code is chosen once from the CPU's features
+ * (AVX-512, AVX2 + FMA, or baseline x86-64), so the same library runs on any x86-64.
+ */
+#include <jni.h>
+#include <math.h>
+#include <string.h>
+#include <xmmintrin.h>
+#include "mix_kernel.h"
+
+static context unpack(jlong address) {
+    const int64_t *c = (const int64_t *)(intptr_t)address;
+    context x;
+    x.in_left = (const float *)(intptr_t)c[K(CTX_IN_LEFT)];
+    x.in_right = (const float *)(intptr_t)c[K(CTX_IN_RIGHT)];
+    x.out_left = (float *)(intptr_t)c[K(CTX_OUT_LEFT)];
+    x.out_right = (float *)(intptr_t)c[K(CTX_OUT_RIGHT)];
+    x.mix_left = (float *)(intptr_t)c[K(CTX_MIX_LEFT)];
+    x.mix_right = (float *)(intptr_t)c[K(CTX_MIX_RIGHT)];
+    x.fp = (const float *)(intptr_t)c[K(CTX_FLOAT_PARAMS)];
+    x.dp = (const double *)(intptr_t)c[K(CTX_DOUBLE_PARAMS)];
+    x.state = (float *)(intptr_t)c[K(CTX_STATE)];
+    x.master = (double *)(intptr_t)c[K(CTX_MASTER_STATE)];
+    x.resets = (int32_t *)(intptr_t)c[K(CTX_RESETS)];
+    x.bus = (float *)(intptr_t)c[K(CTX_BUS)];
+    x.stride = c[K(CTX_STRIDE)];
+    x.rows = c[K(CTX_ROWS)];
+    x.master_row = c[K(CTX_MASTER_ROW)];
+    x.sample_rate = c[K(CTX_SAMPLE_RATE)];
+    return x;
+}
+
+/* The master strip: one strip, in double, literally the reference (Direct Form I). */
+static int process_master(const context *c, int offset, int frames) {
+    const int64_t rows = c->rows, row = c->master_row;
+    const double *dp = c->dp + row;
+#define D(col) dp[(int64_t)(col) * rows]
+    double b[15];
+    for (int k = 0; k < 15; k++) b[k] = D(K(D_DF1) + k);
+    const int engaged = D(K(D_COMP_ENGAGED)) != 0.0;
+    const double threshold = D(K(D_COMP_THRESHOLD)), ratio = D(K(D_COMP_RATIO));
+    double m[4], step[4];
+    for (int k = 0; k < 4; k++) { m[k] = D(K(D_MATRIX_BASE) + k); step[k] = D(K(D_MATRIX_STEP) + k); }
+#undef D
+    const double fs = (double)c->sample_rate;
+    const double attack = 1 - exp(-1 / (0.003 * fs)), release = 1 - exp(-1 / (0.1 * fs));
+    double *s = c->master; /* [side][stage][x1 x2 y1 y2], gain */
+    for (int i = offset; i < offset + frames; i++) {
+        double side[2] = {c->mix_left[i], c->mix_right[i]};
+        for (int ch = 0; ch < 2; ch++) {
+            double x = side[ch];
+            for (int stage = 0; stage < 3; stage++) {
+                double *q = s + ch * 12 + stage * 4;
+                const double *k = b + stage * 5;
+                double y = k[0] * x + k[1] * q[0] + k[2] * q[1] - k[3] * q[2] - k[4] * q[3];
+                q[1] = q[0]; q[0] = x; q[3] = q[2]; q[2] = y;
+                x = y;
+            }
+            side[ch] = x;
+        }
+        double level = fmax(fabs(side[0]), fabs(side[1]));
+        double g = s[24];
+        if (!engaged || level < 0.001) {
+            g += (1 - g) * 0.003;
+        } else {
+            double target = 1.0;
+            if (level > threshold) target = 1.0 / (1.0 + ((level - threshold) / threshold) / ratio);
+            g += (target - g) * (target < g ? attack : release);
+        }
+        s[24] = g;
+        double l = side[0] * g, r = side[1] * g, n = i - offset + 1;
+        c->mix_left[i] = (float)((m[0] + step[0] * n) * l + (m[1] + step[1] * n) * r);
+        c->mix_right[i] = (float)((m[2] + step[2] * n) * l + (m[3] + step[3] * n) * r);
+    }
+    for (int k = 0; k < 25; k++) {
+        if (!isfinite(s[k])) {
+            memset(s, 0, 25 * sizeof(double));
+            s[24] = 1;
+            return 1;
+        }
+        if (fabs(s[k]) < 1e-30) s[k] = 0;
+    }
+    return 0;
+}
+
+static const char *chosen_isa(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("fma")
+        && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2")) {
+        return "avx512";
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2")) {
+        return "avx2";
+    }
+    return "baseline";
+}
+
+static tracks_fn tracks(void) {
+    static tracks_fn chosen = 0;
+    if (!chosen) {
+        const char *isa = chosen_isa();
+        chosen = strcmp(isa, "avx512") == 0 ? process_tracks_avx512
+               : strcmp(isa, "avx2") == 0 ? process_tracks_avx2 : process_tracks_baseline;
+    }
+    return chosen;
+}
+
+JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_process(
+        JNIEnv *env, jclass cls, jlong address, jint offset, jint frames, jint live_rows) {
+    (void)env; (void)cls;
+    const context c = unpack(address);
+    const unsigned int csr = _mm_getcsr();
+    _mm_setcsr(csr | 0x8040); /* FTZ + DAZ for this call only: no denormal ever slows a tail */
+    const double fs = (double)c.sample_rate;
+    const float attack = (float)(1 - exp(-1 / (0.003 * fs))), release = (float)(1 - exp(-1 / (0.1 * fs)));
+    tracks()(&c, offset, frames, live_rows, attack, release);
+    if (process_master(&c, offset, frames)) {
+        c.resets[c.master_row]++;
+    }
+    _mm_setcsr(csr);
+}
+
+JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_reset(
+        JNIEnv *env, jclass cls, jlong address, jint row) {
+    (void)env; (void)cls;
+    const context c = unpack(address);
+    if (row == c.master_row) {
+        memset(c.master, 0, 25 * sizeof(double));
+        c.master[24] = 1;
+    } else {
+        reset_row(&c, row);
+    }
+}
+
+JNIEXPORT jstring JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_isa(JNIEnv *env, jclass cls) {
+    (void)cls;
+    return (*env)->NewStringUTF(env, chosen_isa());
+}

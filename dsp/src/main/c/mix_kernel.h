@@ -1,0 +1,35 @@
+/*
+ * Shared by the native kernel's translation units: the context Java hands over (see
+ * NativeMixKernel.java) and the per-ISA entry points. mix_kernel.c is compiled once per ISA
+ * (x86-64-v4 = AVX-512, x86-64-v3 = AVX2 + FMA, baseline x86-64) with ISA set to the suffix;
+ * mix_jni.c picks one at load time from the CPU's features.
+ */
+#ifndef DAWG_MIX_KERNEL_H
+#define DAWG_MIX_KERNEL_H
+#include <stdint.h>
+#include "cloud_dawg_dsp_backend_jni_NativeMixKernel.h"
+
+#define K(name) cloud_dawg_dsp_backend_jni_NativeMixKernel_##name
+#define LANES K(LANES)
+#define COMPONENTS K(STATE_COMPONENTS)
+
+typedef struct {
+    const float *in_left, *in_right;
+    float *out_left, *out_right, *mix_left, *mix_right;
+    const float *fp;
+    const double *dp;
+    float *state;
+    double *master;
+    int32_t *resets;
+    float *bus;
+    int64_t stride, rows, master_row, sample_rate;
+} context;
+
+typedef void (*tracks_fn)(const context *c, int offset, int frames, int live_rows, float attack, float release);
+
+void process_tracks_avx512(const context *c, int offset, int frames, int live_rows, float attack, float release);
+void process_tracks_avx2(const context *c, int offset, int frames, int live_rows, float attack, float release);
+void process_tracks_baseline(const context *c, int offset, int frames, int live_rows, float attack, float release);
+void reset_row(const context *c, int64_t row);
+
+#endif

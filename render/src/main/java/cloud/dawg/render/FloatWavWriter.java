@@ -1,0 +1,68 @@
+package cloud.dawg.render;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Streams a 32-bit float stereo WAV (WAVE_FORMAT_IEEE_FLOAT) block by block, then fills in the
+ * sizes. Hand-written because javax.sound writes only from a stream of known length, and a
+ * long render should not sit in memory; the format is the 44-byte canonical header.
+ */
+final class FloatWavWriter implements Closeable {
+    private static final int HEADER = 44;
+    private final FileChannel channel;
+    private final ByteBuffer block;
+    private final int sampleRate;
+    private long frames;
+
+    FloatWavWriter(Path file, int sampleRate, int maxBlock) throws IOException {
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.block = ByteBuffer.allocateDirect(maxBlock * 2 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        this.sampleRate = sampleRate;
+        channel.write(header(0), 0);
+        channel.position(HEADER);
+    }
+
+    void write(float[] left, float[] right, int n) throws IOException {
+        block.clear();
+        for (int i = 0; i < n; i++) {
+            block.putFloat(left[i]);
+            block.putFloat(right[i]);
+        }
+        block.flip();
+        while (block.hasRemaining()) {
+            channel.write(block);
+        }
+        frames += n;
+    }
+
+    /** Writes the final sizes and forces the data to disk, so a rename after this is durable. */
+    void finish() throws IOException {
+        channel.write(header(frames), 0);
+        channel.force(true);
+    }
+
+    private ByteBuffer header(long frameCount) throws IOException {
+        long data = frameCount * 2 * Float.BYTES;
+        if (data + 36 > 0xFFFFFFFFL) {
+            throw new IOException("output exceeds the 4 GiB a WAV file can hold");
+        }
+        ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        h.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) (36 + data));
+        h.put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        h.put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16);
+        h.putShort((short) 3).putShort((short) 2).putInt(sampleRate).putInt(sampleRate * 8).putShort((short) 8).putShort((short) 32);
+        h.put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) data);
+        return h.flip();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,133 @@
+package cloud.dawg.render;
+
+import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.mix.MixEngine;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders a project to {@code <track>.wav} per track (the strip output after mute/solo) and
+ * {@code mix.wav} (the master), 32-bit float stereo. Every source is opened and checked before
+ * anything is written; outputs go to temporary files that are renamed into place only when the
+ * whole render succeeded, so a failed render leaves no partial output.
+ */
+public final class OfflineRenderer {
+
+    /** Told how far the render is, at most about 100 times. */
+    public interface Progress {
+        Progress NONE = (done, total) -> { };
+
+        void update(long framesDone, long framesTotal);
+    }
+
+    /** What a render produced. */
+    public record Result(long frames, List<Path> files, long sanitisedSamples, long stateResets, String backend) {
+    }
+
+    private OfflineRenderer() {
+    }
+
+    public static Result render(Project project, Path outDir, MixBackend backend, Progress progress)
+            throws ProjectException, IOException {
+        int block = project.blockSize();
+        List<WavSource> sources = new ArrayList<>();
+        List<Path> temps = new ArrayList<>();
+        List<FloatWavWriter> writers = new ArrayList<>();
+        try {
+            long longest = 0;
+            for (Project.Track track : project.tracks()) {
+                WavSource source = WavSource.open(track.file(), "track '" + track.name() + "'", block);
+                sources.add(source);
+                if (source.sampleRate() != project.sampleRate()) {
+                    throw new ProjectException("track '" + track.name() + "': source.file: " + track.file().getFileName()
+                            + " is at " + source.sampleRate() + " Hz but the project's sampleRate is " + project.sampleRate()
+                            + " Hz (resample it first)");
+                }
+                longest = Math.max(longest, source.frames());
+            }
+            long frames = project.lengthFrames().orElse(longest);
+            if (frames == 0) {
+                throw new ProjectException("project: every source is empty and no lengthFrames is given: nothing to render");
+            }
+            Files.createDirectories(outDir);
+            List<Path> finals = new ArrayList<>();
+            for (Project.Track track : project.tracks()) {
+                finals.add(outDir.resolve(track.name() + ".wav"));
+            }
+            finals.add(outDir.resolve("mix.wav"));
+            for (Path target : finals) {
+                Path temp = Files.createTempFile(outDir, "." + target.getFileName(), ".partial");
+                Files.delete(temp); // the writer creates it exclusively
+                temps.add(temp);
+                writers.add(new FloatWavWriter(temp, project.sampleRate(), block));
+            }
+
+            int n = project.tracks().size();
+            float[][] inL = new float[n][block], inR = new float[n][block];
+            float[] outL = new float[block], outR = new float[block];
+            long sanitised, resets;
+            try (MixEngine engine = new MixEngine(backend, project.sampleRate(), block, n)) {
+                for (Project.Track track : project.tracks()) {
+                    engine.addTrack(track.strip());
+                }
+                engine.setMaster(project.master());
+                long step = Math.max(block, frames / 100);
+                long nextReport = 0;
+                for (long at = 0; at < frames; at += block) {
+                    int len = (int) Math.min(block, frames - at);
+                    for (int t = 0; t < n; t++) {
+                        sources.get(t).read(inL[t], inR[t], len);
+                        engine.writeInput(t, inL[t], inR[t], 0, len);
+                    }
+                    engine.process(len);
+                    for (int t = 0; t < n; t++) {
+                        engine.readTrack(t, outL, outR, 0, len);
+                        writers.get(t).write(outL, outR, len);
+                    }
+                    engine.readMix(outL, outR, 0, len);
+                    writers.get(n).write(outL, outR, len);
+                    if (at >= nextReport) {
+                        progress.update(at, frames);
+                        nextReport = at + step;
+                    }
+                }
+                sanitised = engine.sanitisedSamples();
+                resets = engine.stateResets();
+            }
+            for (FloatWavWriter writer : writers) {
+                writer.finish();
+                writer.close();
+            }
+            for (int i = 0; i < finals.size(); i++) {
+                move(temps.get(i), finals.get(i));
+            }
+            temps.clear();
+            progress.update(frames, frames);
+            return new Result(frames, finals, sanitised, resets, backend.name());
+        } finally {
+            for (WavSource source : sources) {
+                source.close();
+            }
+            for (FloatWavWriter writer : writers) {
+                writer.close();
+            }
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
