@@ -14,23 +14,28 @@ import java.nio.file.Path;
 
 /**
  * A WAV file read block by block as float32 (16/24/32-bit PCM or 32-bit float, mono or stereo;
- * mono feeds both sides). Decoding and conversion are javax.sound's; this class checks what the
- * renderer needs and pads with silence after the end.
+ * mono feeds both sides). javax.sound parses the file (RIFF chunks, WAVE_FORMAT_EXTENSIBLE);
+ * this class scales the samples, checks what the renderer needs and pads with silence.
  */
 public final class WavSource implements Closeable {
-    private final AudioInputStream floats;
+    private final AudioInputStream samples;
     private final int channels;
+    private final int bytesPerSample;
+    private final boolean isFloat;
     private final int sampleRate;
     private final long frames;
     private final byte[] bytes;
     private long position;
 
-    private WavSource(AudioInputStream floats, int channels, int sampleRate, long frames, int maxBlock) {
-        this.floats = floats;
+    private WavSource(AudioInputStream samples, int channels, int bytesPerSample, boolean isFloat, int sampleRate,
+                      long frames, int maxBlock) {
+        this.samples = samples;
         this.channels = channels;
+        this.bytesPerSample = bytesPerSample;
+        this.isFloat = isFloat;
         this.sampleRate = sampleRate;
         this.frames = frames;
-        this.bytes = new byte[maxBlock * channels * Float.BYTES];
+        this.bytes = new byte[maxBlock * channels * 4];
     }
 
     /** Opens and checks a source; {@code owner} names it in errors (e.g. {@code track 'drums'}). */
@@ -55,14 +60,14 @@ public final class WavSource implements Closeable {
                 throw new ProjectException(owner + ": source.file: " + file.getFileName() + " has " + channels
                         + " channels; supported are mono and stereo");
             }
-            AudioFormat target = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, format.getSampleRate(), 32,
-                    channels, channels * 4, format.getSampleRate(), false);
-            AudioInputStream converted = fl && !format.isBigEndian() ? in : AudioSystem.getAudioInputStream(target, in);
+            if (format.isBigEndian()) {
+                throw new ProjectException(owner + ": source.file: " + file.getFileName() + " is big-endian; WAV is little-endian");
+            }
             long frames = in.getFrameLength();
             if (frames == AudioSystem.NOT_SPECIFIED) {
                 throw new ProjectException(owner + ": source.file: " + file.getFileName() + " does not state its length");
             }
-            return new WavSource(converted, channels, Math.round(format.getSampleRate()), frames, maxBlock);
+            return new WavSource(in, channels, bits / 8, fl, Math.round(format.getSampleRate()), frames, maxBlock);
         } catch (UnsupportedAudioFileException e) {
             close(in);
             throw new ProjectException(owner + ": source.file: " + file.getFileName() + " is not a WAV file javax.sound can read ("
@@ -93,21 +98,22 @@ public final class WavSource implements Closeable {
     /** Reads the next {@code n} frames into {@code left}/{@code right}; past the end, silence. */
     public void read(float[] left, float[] right, int n) throws IOException {
         int available = (int) Math.max(0, Math.min(n, frames - position));
-        int want = available * channels * Float.BYTES;
+        int frameBytes = channels * bytesPerSample;
+        int want = available * frameBytes;
         int got = 0;
         while (got < want) {
-            int r = floats.read(bytes, got, want - got);
+            int r = samples.read(bytes, got, want - got);
             if (r < 0) {
                 break;
             }
             got += r;
         }
-        int whole = got / (channels * Float.BYTES);
+        int whole = got / frameBytes;
         ByteBuffer buf = ByteBuffer.wrap(bytes, 0, got).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < whole; i++) {
-            float l = buf.getFloat();
+            float l = sample(buf);
             left[i] = l;
-            right[i] = channels == 2 ? buf.getFloat() : l;
+            right[i] = channels == 2 ? sample(buf) : l;
         }
         for (int i = whole; i < n; i++) {
             left[i] = 0;
@@ -116,8 +122,26 @@ public final class WavSource implements Closeable {
         position += n;
     }
 
+    /**
+     * One sample as float, integer PCM scaled by 2^-(bits-1) (full scale -1..1-2^-(bits-1)), as
+     * the browser's reference reader does; javax.sound's own converter scales 16-bit by 1/32767.
+     */
+    private float sample(ByteBuffer buf) {
+        if (isFloat) {
+            return buf.getFloat();
+        }
+        return switch (bytesPerSample) {
+            case 2 -> buf.getShort() / 32768f;
+            case 3 -> {
+                int v = (buf.get() & 0xff) | (buf.get() & 0xff) << 8 | buf.get() << 16;
+                yield (float) (v / 8388608.0);
+            }
+            default -> (float) (buf.getInt() / 2147483648.0);
+        };
+    }
+
     @Override
     public void close() throws IOException {
-        floats.close();
+        samples.close();
     }
 }
