@@ -24,6 +24,7 @@ static context unpack(jlong address) {
     x.master = (double *)(intptr_t)c[K(CTX_MASTER_STATE)];
     x.resets = (int32_t *)(intptr_t)c[K(CTX_RESETS)];
     x.bus = (float *)(intptr_t)c[K(CTX_BUS)];
+    x.meters = (float *)(intptr_t)c[K(CTX_METERS)];
     x.stride = c[K(CTX_STRIDE)];
     x.rows = c[K(CTX_ROWS)];
     x.master_row = c[K(CTX_MASTER_ROW)];
@@ -46,6 +47,8 @@ static int process_master(const context *c, int offset, int frames) {
     const double fs = (double)c->sample_rate;
     const double attack = 1 - exp(-1 / (0.003 * fs)), release = 1 - exp(-1 / (0.1 * fs));
     double *s = c->master; /* [side][stage][x1 x2 y1 y2], gain */
+    float peak_l = 0, peak_r = 0;
+    double sum_l = 0, sum_r = 0;
     for (int i = offset; i < offset + frames; i++) {
         double side[2] = {c->mix_left[i], c->mix_right[i]};
         for (int ch = 0; ch < 2; ch++) {
@@ -70,9 +73,20 @@ static int process_master(const context *c, int offset, int frames) {
         }
         s[24] = g;
         double l = side[0] * g, r = side[1] * g, n = i - offset + 1;
-        c->mix_left[i] = (float)((m[0] + step[0] * n) * l + (m[1] + step[1] * n) * r);
-        c->mix_right[i] = (float)((m[2] + step[2] * n) * l + (m[3] + step[3] * n) * r);
+        const float yl = (float)((m[0] + step[0] * n) * l + (m[1] + step[1] * n) * r);
+        const float yr = (float)((m[2] + step[2] * n) * l + (m[3] + step[3] * n) * r);
+        c->mix_left[i] = yl;
+        c->mix_right[i] = yr;
+        peak_l = fmaxf(peak_l, fabsf(yl));
+        peak_r = fmaxf(peak_r, fabsf(yr));
+        sum_l += yl * yl;
+        sum_r += yr * yr;
     }
+    float *meter = c->meters + row;
+    meter[0] = fmaxf(meter[0], peak_l);
+    meter[rows] = fmaxf(meter[rows], peak_r);
+    meter[2 * rows] = (float)(meter[2 * rows] + sum_l);
+    meter[3 * rows] = (float)(meter[3 * rows] + sum_r);
     for (int k = 0; k < 25; k++) {
         if (!isfinite(s[k])) {
             memset(s, 0, 25 * sizeof(double));

@@ -93,6 +93,7 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
     vf ghi = load(st + 12 * stride), glo = load(st + 13 * stride);
     const vf one = splat(1.0f), quiet_rate = splat(0.003f);
     const vf attack_rate = splat(attack), release_rate = splat(release);
+    vf peak_l = splat(0.0f), peak_r = splat(0.0f), sum_l = splat(0.0f), sum_r = splat(0.0f);
     for (int i = 0; i < frames; i++) {
         const int64_t at = (int64_t)(offset + i) * stride + group;
         vf left = load(eq_left + (int64_t)i * LANES), right = load(eq_right + (int64_t)i * LANES);
@@ -116,6 +117,10 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
         vf yr = mrl * left + mrr * right;
         store(c->out_left + at, yl);
         store(c->out_right + at, yr);
+        peak_l = vmax(peak_l, vabs(yl));
+        peak_r = vmax(peak_r, vabs(yr));
+        sum_l += yl * yl;
+        sum_r += yr * yr;
         float *bl = c->bus + (int64_t)i * LANES;
         float *br = bl + (int64_t)LANES * K(BUS_FRAMES);
         if (first_group) {
@@ -128,6 +133,11 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
     }
     store(st + 12 * stride, ghi);
     store(st + 13 * stride, glo);
+    float *m = c->meters + group;
+    store(m, vmax(load(m), peak_l));
+    store(m + rows, vmax(load(m + rows), peak_r));
+    store(m + 2 * rows, load(m + 2 * rows) + sum_l);
+    store(m + 3 * rows, load(m + 3 * rows) + sum_r);
 }
 
 /* Resets lanes whose state went non-finite; flushes tiny state so no denormal ever forms. */

@@ -22,6 +22,7 @@ typedef struct {
     double *master;
     int32_t *resets;
     float *bus;
+    float *meters;
     int64_t stride, rows, master_row, sample_rate;
 } context;
 

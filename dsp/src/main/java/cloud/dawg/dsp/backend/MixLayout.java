@@ -42,7 +42,9 @@ public final class MixLayout implements AutoCloseable {
     private final int rows;
     private final int maxFrames;
     private final MemorySegment inLeft, inRight, outLeft, outRight, mixLeft, mixRight;
-    private final MemorySegment doubleParams, floatParams, resets;
+    private final MemorySegment doubleParams, floatParams, resets, meters;
+    /** Meter accumulator rows: peak left, peak right, sum of squares left, sum of squares right. */
+    public static final int METER_PEAK_LEFT = 0, METER_PEAK_RIGHT = 1, METER_SUM_LEFT = 2, METER_SUM_RIGHT = 3, METER_COLUMNS = 4;
 
     public MixLayout(int capacity, int maxFrames) {
         if (capacity < 1) {
@@ -62,6 +64,7 @@ public final class MixLayout implements AutoCloseable {
         doubleParams = allocate((long) D_COLUMNS * rows * Double.BYTES);
         floatParams = allocate((long) F_COLUMNS * rows * Float.BYTES);
         resets = allocate((long) rows * Integer.BYTES);
+        meters = allocate((long) METER_COLUMNS * rows * Float.BYTES);
     }
 
     private MemorySegment allocate(long bytes) {
@@ -86,6 +89,12 @@ public final class MixLayout implements AutoCloseable {
     public MemorySegment mixRight() { return mixRight; }
     public MemorySegment doubleParams() { return doubleParams; }
     public MemorySegment floatParams() { return floatParams; }
+    /**
+     * Meter accumulators, column-major like the parameters: kernels raise the peaks (of |output|)
+     * and add squares of every output sample they write; the engine reads and clears them at
+     * the end of each meter window.
+     */
+    public MemorySegment meters() { return meters; }
     /** Per row: how many times the kernel reset a strip whose state went non-finite. */
     public MemorySegment resets() { return resets; }
 

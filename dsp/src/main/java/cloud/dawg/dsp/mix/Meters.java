@@ -8,14 +8,13 @@ import java.util.Arrays;
 
 /**
  * Post-fader peak and RMS per side, per track and for the master, over windows of
- * {@code round(sampleRate / 6)} frames. Readings are the last completed window; index
+ * {@code round(sampleRate / 6)} frames, accumulated by the kernels as they write each output
+ * (see {@link MixLayout#meters()}). Readings are the last completed window; index
  * {@link #masterIndex()} is the master. Reused across windows: reading allocates nothing.
  */
 public final class Meters {
     private final int window;
     private final int master;
-    private final float[] peakLeft, peakRight;
-    private final double[] sumLeft, sumRight;
     private final float[] readPeakLeft, readPeakRight, readRmsLeft, readRmsRight;
     private int framesInWindow;
     private long windows;
@@ -24,10 +23,6 @@ public final class Meters {
         this.window = window;
         this.master = capacity;
         int n = capacity + 1;
-        peakLeft = new float[n];
-        peakRight = new float[n];
-        sumLeft = new double[n];
-        sumRight = new double[n];
         readPeakLeft = new float[n];
         readPeakRight = new float[n];
         readRmsLeft = new float[n];
@@ -44,60 +39,40 @@ public final class Meters {
     public float rmsLeft(int index) { return readRmsLeft[index]; }
     public float rmsRight(int index) { return readRmsRight[index]; }
 
-    void accumulate(MixLayout layout, int liveRows, int frames) {
-        int stride = layout.stride();
-        MemorySegment outL = layout.outLeft(), outR = layout.outRight();
-        MemorySegment mixL = layout.mixLeft(), mixR = layout.mixRight();
-        for (int f = 0; f < frames; f++) {
-            long base = (long) f * stride;
-            for (int row = 0; row < liveRows; row++) {
-                float l = outL.getAtIndex(ValueLayout.JAVA_FLOAT, base + row);
-                float r = outR.getAtIndex(ValueLayout.JAVA_FLOAT, base + row);
-                peakLeft[row] = Math.max(peakLeft[row], Math.abs(l));
-                peakRight[row] = Math.max(peakRight[row], Math.abs(r));
-                sumLeft[row] += l * l;
-                sumRight[row] += r * r;
-            }
-            float l = mixL.getAtIndex(ValueLayout.JAVA_FLOAT, f), r = mixR.getAtIndex(ValueLayout.JAVA_FLOAT, f);
-            peakLeft[master] = Math.max(peakLeft[master], Math.abs(l));
-            peakRight[master] = Math.max(peakRight[master], Math.abs(r));
-            sumLeft[master] += l * l;
-            sumRight[master] += r * r;
-            if (++framesInWindow == window) {
-                publish(liveRows);
-            }
-        }
+    /** Frames until the current window ends: the engine ends a chunk there. */
+    int framesLeftInWindow() {
+        return window - framesInWindow;
     }
 
-    private void publish(int liveRows) {
-        for (int row = 0; row < liveRows; row++) {
-            publishRow(row);
+    /** Counts frames the kernel has metered; publishes and clears when a window is complete. */
+    void advance(MixLayout layout, int liveRows, int frames) {
+        framesInWindow += frames;
+        if (framesInWindow < window) {
+            return;
         }
-        publishRow(master);
+        MemorySegment m = layout.meters();
+        int rows = layout.rows();
+        for (int row = 0; row < liveRows; row++) {
+            publish(m, rows, row, row);
+        }
+        publish(m, rows, layout.masterRow(), master);
+        m.fill((byte) 0);
         framesInWindow = 0;
         windows++;
     }
 
-    private void publishRow(int row) {
-        readPeakLeft[row] = peakLeft[row];
-        readPeakRight[row] = peakRight[row];
-        readRmsLeft[row] = (float) Math.sqrt(sumLeft[row] / window);
-        readRmsRight[row] = (float) Math.sqrt(sumRight[row] / window);
-        peakLeft[row] = peakRight[row] = 0;
-        sumLeft[row] = sumRight[row] = 0;
+    private void publish(MemorySegment m, int rows, int layoutRow, int index) {
+        readPeakLeft[index] = m.getAtIndex(ValueLayout.JAVA_FLOAT, (long) MixLayout.METER_PEAK_LEFT * rows + layoutRow);
+        readPeakRight[index] = m.getAtIndex(ValueLayout.JAVA_FLOAT, (long) MixLayout.METER_PEAK_RIGHT * rows + layoutRow);
+        readRmsLeft[index] = (float) Math.sqrt(m.getAtIndex(ValueLayout.JAVA_FLOAT, (long) MixLayout.METER_SUM_LEFT * rows + layoutRow) / window);
+        readRmsRight[index] = (float) Math.sqrt(m.getAtIndex(ValueLayout.JAVA_FLOAT, (long) MixLayout.METER_SUM_RIGHT * rows + layoutRow) / window);
     }
 
     void clear(int row) {
-        peakLeft[row] = peakRight[row] = 0;
-        sumLeft[row] = sumRight[row] = 0;
         readPeakLeft[row] = readPeakRight[row] = readRmsLeft[row] = readRmsRight[row] = 0;
     }
 
     void reset() {
-        Arrays.fill(peakLeft, 0);
-        Arrays.fill(peakRight, 0);
-        Arrays.fill(sumLeft, 0);
-        Arrays.fill(sumRight, 0);
         Arrays.fill(readPeakLeft, 0);
         Arrays.fill(readPeakRight, 0);
         Arrays.fill(readRmsLeft, 0);

@@ -30,6 +30,8 @@ public final class MixEngine implements AutoCloseable {
     public static final int MAX_CAPACITY = 4096;
     /** Input samples smaller than this are silence to the ear and slow to compute with: flushed to 0. */
     static final float FLUSH_INPUT_BELOW = 1e-30f;
+    /** Floats with a biased exponent below this are under 2^-99 (about 1.6e-30): flushed. */
+    private static final int FLUSH_EXPONENT = 28 << 23;
 
     private enum SlotState { FREE, LIVE, REMOVING }
 
@@ -142,7 +144,10 @@ public final class MixEngine implements AutoCloseable {
         throw new IllegalStateException("the session is full: all " + state.length + " track slots are in use");
     }
 
-    /** Removes a track: it fades out over the ramp time, then its slot becomes free. */
+    /**
+     * Removes a track: it fades out over the ramp time, then its slot becomes free. Keep writing
+     * its input until {@link #sounding} turns false, so the fade has audio to fade.
+     */
     public void removeTrack(int slot) {
         requireLive(slot);
         state[slot] = SlotState.REMOVING;
@@ -159,6 +164,11 @@ public final class MixEngine implements AutoCloseable {
         requireLive(slot);
         strip.validateFor(sampleRate);
         apply(slot, strip, !started);
+    }
+
+    /** Whether a slot still plays: live, or fading out after removal. */
+    public boolean sounding(int slot) {
+        return slot >= 0 && slot < state.length && state[slot] != SlotState.FREE;
     }
 
     public StripSettings strip(int slot) {
@@ -183,7 +193,9 @@ public final class MixEngine implements AutoCloseable {
      * @return how many samples were replaced
      */
     public int writeInput(int slot, float[] left, float[] right, int fromIndex, int frames) {
-        requireLive(slot);
+        if (!sounding(slot)) {
+            throw new IllegalArgumentException("no track in slot " + slot);
+        }
         requireFrames(frames);
         if (fromIndex < 0 || fromIndex + frames > left.length || fromIndex + frames > right.length) {
             throw new IndexOutOfBoundsException("input arrays hold fewer than " + frames + " frames from " + fromIndex);
@@ -194,17 +206,11 @@ public final class MixEngine implements AutoCloseable {
         long at = slot;
         for (int i = 0; i < frames; i++, at += stride) {
             float l = left[fromIndex + i], r = right[fromIndex + i];
-            if (!Float.isFinite(l)) {
-                l = 0;
-                replaced++;
-            } else if (Math.abs(l) < FLUSH_INPUT_BELOW) {
-                l = 0;
-            }
-            if (!Float.isFinite(r)) {
-                r = 0;
-                replaced++;
-            } else if (Math.abs(r) < FLUSH_INPUT_BELOW) {
-                r = 0;
+            if (unusual(l) | unusual(r)) { // one predictable branch for the common case
+                replaced += Float.isFinite(l) ? 0 : 1;
+                replaced += Float.isFinite(r) ? 0 : 1;
+                l = clean(l);
+                r = clean(r);
             }
             inL.setAtIndex(ValueLayout.JAVA_FLOAT, at, l);
             inR.setAtIndex(ValueLayout.JAVA_FLOAT, at, r);
@@ -215,6 +221,16 @@ public final class MixEngine implements AutoCloseable {
             sanitisedPerRow[slot] += replaced;
         }
         return replaced;
+    }
+
+    /** NaN, infinite, or so small (below 1e-30, including denormals) that it is silence; 0 is not unusual. */
+    private static boolean unusual(float v) {
+        int exponent = Float.floatToRawIntBits(v) & 0x7f800000;
+        return exponent == 0x7f800000 || (exponent < FLUSH_EXPONENT && v != 0);
+    }
+
+    private static float clean(float v) {
+        return Float.isFinite(v) && Math.abs(v) >= FLUSH_INPUT_BELOW ? v : 0f;
     }
 
     /** Mixes one block of {@code frames} frames (at most the engine's block size). */
@@ -243,12 +259,13 @@ public final class MixEngine implements AutoCloseable {
             if (matrixRemaining[master] > 0) {
                 chunk = Math.min(chunk, matrixRemaining[master]);
             }
+            chunk = Math.min(chunk, meters.framesLeftInWindow());
             kernel.process(done, chunk, liveRows);
             advanceRamps(chunk);
+            meters.advance(layout, liveRows, chunk);
             done += chunk;
         }
         collectResets();
-        meters.accumulate(layout, liveRows, frames);
     }
 
     /** Copies a track's strip output (after mute/solo) for the last block. */
@@ -296,6 +313,7 @@ public final class MixEngine implements AutoCloseable {
     public void reset() {
         kernel.resetAll();
         meters.reset();
+        layout.meters().fill((byte) 0);
     }
 
     @Override
@@ -509,6 +527,9 @@ public final class MixEngine implements AutoCloseable {
         writeMatrix(slot);
         clearInput(slot, maxBlock);
         meters.clear(slot);
+        for (int column = 0; column < MixLayout.METER_COLUMNS; column++) {
+            layout.meters().setAtIndex(ValueLayout.JAVA_FLOAT, (long) column * layout.rows() + slot, 0f);
+        }
         while (liveRows > 0 && state[liveRows - 1] == SlotState.FREE) {
             liveRows--;
         }

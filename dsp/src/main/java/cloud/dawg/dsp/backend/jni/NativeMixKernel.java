@@ -16,7 +16,7 @@ final class NativeMixKernel implements MixKernel {
     static final int CTX_IN_LEFT = 0, CTX_IN_RIGHT = 1, CTX_OUT_LEFT = 2, CTX_OUT_RIGHT = 3;
     static final int CTX_MIX_LEFT = 4, CTX_MIX_RIGHT = 5, CTX_FLOAT_PARAMS = 6, CTX_DOUBLE_PARAMS = 7;
     static final int CTX_STATE = 8, CTX_MASTER_STATE = 9, CTX_RESETS = 10, CTX_BUS = 11;
-    static final int CTX_STRIDE = 12, CTX_ROWS = 13, CTX_MASTER_ROW = 14, CTX_SAMPLE_RATE = 15, CTX_SIZE = 16;
+    static final int CTX_STRIDE = 12, CTX_ROWS = 13, CTX_MASTER_ROW = 14, CTX_SAMPLE_RATE = 15, CTX_METERS = 16, CTX_SIZE = 17;
     // Layout columns, so that C reads exactly what Java writes.
     static final int D_DF1 = MixLayout.D_DF1, D_COMP_ENGAGED = MixLayout.D_COMP_ENGAGED,
             D_COMP_THRESHOLD = MixLayout.D_COMP_THRESHOLD, D_COMP_RATIO = MixLayout.D_COMP_RATIO,
@@ -59,6 +59,7 @@ final class NativeMixKernel implements MixKernel {
         values[CTX_ROWS] = layout.rows();
         values[CTX_MASTER_ROW] = layout.masterRow();
         values[CTX_SAMPLE_RATE] = sampleRate;
+        values[CTX_METERS] = layout.meters().address();
         MemorySegment.copy(values, 0, context, ValueLayout.JAVA_LONG, 0, CTX_SIZE);
         contextAddress = context.address();
         resetAll();

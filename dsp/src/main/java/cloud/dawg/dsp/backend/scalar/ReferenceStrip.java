@@ -69,6 +69,8 @@ public final class ReferenceStrip {
         double g = s[GAIN];
         final double attack = this.attack, release = this.release;
 
+        float peakL = 0, peakR = 0;
+        double sumL = 0, sumR = 0;
         long at = first;
         for (int i = 0; i < frames; i++, at += step) {
             double left = inL.getAtIndex(ValueLayout.JAVA_FLOAT, at);
@@ -107,9 +109,23 @@ public final class ReferenceStrip {
             double n = i + 1;
             double outLeft = (ll + dll * n) * left + (lr + dlr * n) * right;
             double outRight = (rl + drl * n) * left + (rr + drr * n) * right;
-            outL.setAtIndex(ValueLayout.JAVA_FLOAT, at, (float) outLeft);
-            outR.setAtIndex(ValueLayout.JAVA_FLOAT, at, (float) outRight);
+            float yl = (float) outLeft, yr = (float) outRight;
+            outL.setAtIndex(ValueLayout.JAVA_FLOAT, at, yl);
+            outR.setAtIndex(ValueLayout.JAVA_FLOAT, at, yr);
+            peakL = Math.max(peakL, Math.abs(yl));
+            peakR = Math.max(peakR, Math.abs(yr));
+            sumL += yl * yl;
+            sumR += yr * yr;
         }
+        MemorySegment m = layout.meters();
+        long mp = row;
+        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), peakL));
+        mp += rows;
+        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), peakR));
+        mp += rows;
+        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, (float) (m.getAtIndex(ValueLayout.JAVA_FLOAT, mp) + sumL));
+        mp += rows;
+        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, (float) (m.getAtIndex(ValueLayout.JAVA_FLOAT, mp) + sumR));
 
         s[0] = lx1; s[1] = lx2; s[2] = ly1; s[3] = ly2;
         s[4] = mx1; s[5] = mx2; s[6] = my1; s[7] = my2;

@@ -166,6 +166,8 @@ final class SimdMixKernel implements MixKernel {
         final FloatVector attackRate = FloatVector.broadcast(S, attack);
         final FloatVector releaseRate = FloatVector.broadcast(S, release);
         FloatVector gHi = st(GAIN_HI, group), gLo = st(GAIN_LO, group);
+        FloatVector peakL = FloatVector.zero(S), peakR = FloatVector.zero(S);
+        FloatVector sumL = FloatVector.zero(S), sumR = FloatVector.zero(S);
         MemorySegment outL = layout.outLeft(), outR = layout.outRight();
         long at = ((long) offset * stride + group) * Float.BYTES;
         long step = (long) stride * Float.BYTES;
@@ -197,6 +199,10 @@ final class SimdMixKernel implements MixKernel {
             FloatVector yr = mrr.fma(right, mrl.mul(left));
             yl.intoMemorySegment(outL, at, ORDER);
             yr.intoMemorySegment(outR, at, ORDER);
+            peakL = peakL.max(yl.abs());
+            peakR = peakR.max(yr.abs());
+            sumL = yl.fma(yl, sumL);
+            sumR = yr.fma(yr, sumR);
             if (firstGroup) {
                 yl.intoArray(busLeft, b);
                 yr.intoArray(busRight, b);
@@ -207,30 +213,36 @@ final class SimdMixKernel implements MixKernel {
         }
         store(gHi, GAIN_HI, group);
         store(gLo, GAIN_LO, group);
+        MemorySegment m = layout.meters();
+        long col = (long) rows * Float.BYTES, base = (long) group * Float.BYTES;
+        FloatVector.fromMemorySegment(S, m, base, ORDER).max(peakL).intoMemorySegment(m, base, ORDER);
+        FloatVector.fromMemorySegment(S, m, base + col, ORDER).max(peakR).intoMemorySegment(m, base + col, ORDER);
+        FloatVector.fromMemorySegment(S, m, base + 2 * col, ORDER).add(sumL).intoMemorySegment(m, base + 2 * col, ORDER);
+        FloatVector.fromMemorySegment(S, m, base + 3 * col, ORDER).add(sumR).intoMemorySegment(m, base + 3 * col, ORDER);
     }
 
     /** Resets lanes whose state went non-finite; flushes tiny state so no denormal ever forms. */
     private void sanitise(int group) {
-        VectorMask<Float> bad = S.maskAll(false);
+        boolean finite = true;
         for (int c = 0; c < COMPONENTS; c++) {
             FloatVector v = st(c, group);
-            bad = bad.or(notFinite(v));
+            finite &= v.test(VectorOperators.IS_FINITE).allTrue(); // a boolean, not a mask: nothing boxed
             if (c != GAIN_HI) {
                 store(flush(v), c, group);
             }
         }
-        if (bad.anyTrue()) {
+        if (!finite) {
             for (int lane = 0; lane < S.length(); lane++) {
-                if (bad.laneIsSet(lane)) {
+                boolean bad = false;
+                for (int c = 0; c < COMPONENTS; c++) {
+                    bad |= !Float.isFinite(state[c * stride + group + lane]);
+                }
+                if (bad) {
                     reset(group + lane);
                     layout.countReset(group + lane);
                 }
             }
         }
-    }
-
-    private static VectorMask<Float> notFinite(FloatVector v) {
-        return v.test(VectorOperators.IS_FINITE).not();
     }
 
     private static FloatVector flush(FloatVector v) {
