@@ -66,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
                 continue;
             }
             try (MixWorkload w = new MixWorkload(b, tracks, sampleRate, block)) {
-                w.measure(Math.min(2, seconds)); // warm-up: JIT, caches
+                warmUp(w);
                 MixWorkload.Measurement m = w.measure(seconds);
                 MixWorkload.Measurement tail = w.measure(Math.max(0.5, seconds / 4), true);
                 MixWorkload.Measurement normal = w.measure(Math.max(0.5, seconds / 4));
@@ -79,6 +79,21 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Runs until the JIT has settled: two half-second rounds within 5 % of each other (at most
+     * 20 rounds). The Vector API code is 100x slower until C2 has compiled it.
+     */
+    private static void warmUp(MixWorkload w) {
+        double previous = w.measure(0.5).nsPerTrackBlock();
+        for (int round = 0; round < 20; round++) {
+            double now = w.measure(0.5).nsPerTrackBlock();
+            if (Math.abs(now - previous) < 0.05 * previous) {
+                return;
+            }
+            previous = now;
+        }
     }
 
     private record Row(MixBackend backend, MixWorkload.Measurement m, double tailRatio) {

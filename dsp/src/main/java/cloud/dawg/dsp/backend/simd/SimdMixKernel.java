@@ -35,6 +35,7 @@ final class SimdMixKernel implements MixKernel {
     private final float[] state;
     private final float[] busLeft, busRight; // per frame, lanes partial sums
     private final float[] eqLeft, eqRight;   // per frame, the group's EQ output
+    private final float[] meterScratch;      // peak L, peak R, sum L, sum R for one group
     private final float attack, release;
     private final ReferenceStrip master;
 
@@ -51,6 +52,7 @@ final class SimdMixKernel implements MixKernel {
         this.busRight = new float[layout.maxFrames() * S.length()];
         this.eqLeft = new float[layout.maxFrames() * S.length()];
         this.eqRight = new float[layout.maxFrames() * S.length()];
+        this.meterScratch = new float[4 * S.length()];
         this.attack = (float) (1 - Math.exp(-1 / (0.003 * sampleRate)));
         this.release = (float) (1 - Math.exp(-1 / (0.1 * sampleRate)));
         this.master = new ReferenceStrip(sampleRate);
@@ -79,18 +81,12 @@ final class SimdMixKernel implements MixKernel {
         }
     }
 
-    private FloatVector param(MemorySegment p, int column, int group) {
-        return FloatVector.fromMemorySegment(S, p, ((long) column * rows + group) * Float.BYTES, ORDER);
-    }
-
-    private FloatVector st(int component, int group) {
-        return FloatVector.fromArray(S, state, component * stride + group);
-    }
-
     /**
      * One group of lanes in three small passes (left EQ, right EQ, dynamics and output) through
      * L1-resident scratch: small methods keep C2 inlining every Vector API call, which one big
-     * loop body exceeded (the vectors then stayed boxed, 100x slower).
+     * loop body exceeded (the vectors then stayed boxed, 100x slower). For the same reason the
+     * hot methods call the Vector API directly, never through helpers that take or return
+     * vectors: a helper C2 declines to inline boxes its vectors on every call.
      */
     private void processGroup(int group, int offset, int frames, boolean firstGroup) {
         equalise(group, offset, frames, layout.inLeft(), IC, eqLeft);
@@ -103,17 +99,17 @@ final class SimdMixKernel implements MixKernel {
     private void equalise(int group, int offset, int frames, MemorySegment in, int stateBase, float[] out) {
         final int lanes = S.length();
         MemorySegment p = layout.floatParams();
-        final FloatVector la1 = param(p, MixLayout.F_SVF, group), la2 = param(p, MixLayout.F_SVF + 1, group),
-                la3 = param(p, MixLayout.F_SVF + 2, group), lm0 = param(p, MixLayout.F_SVF + 3, group),
-                lm1 = param(p, MixLayout.F_SVF + 4, group), lm2 = param(p, MixLayout.F_SVF + 5, group);
-        final FloatVector ma1 = param(p, MixLayout.F_SVF + 6, group), ma2 = param(p, MixLayout.F_SVF + 7, group),
-                ma3 = param(p, MixLayout.F_SVF + 8, group), mm0 = param(p, MixLayout.F_SVF + 9, group),
-                mm1 = param(p, MixLayout.F_SVF + 10, group), mm2 = param(p, MixLayout.F_SVF + 11, group);
-        final FloatVector ha1 = param(p, MixLayout.F_SVF + 12, group), ha2 = param(p, MixLayout.F_SVF + 13, group),
-                ha3 = param(p, MixLayout.F_SVF + 14, group), hm0 = param(p, MixLayout.F_SVF + 15, group),
-                hm1 = param(p, MixLayout.F_SVF + 16, group), hm2 = param(p, MixLayout.F_SVF + 17, group);
-        FloatVector s1a = st(stateBase, group), s1b = st(stateBase + 1, group), s2a = st(stateBase + 2, group),
-                s2b = st(stateBase + 3, group), s3a = st(stateBase + 4, group), s3b = st(stateBase + 5, group);
+        final FloatVector la1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF) * rows + group) * Float.BYTES, ORDER), la2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 1) * rows + group) * Float.BYTES, ORDER),
+                la3 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 2) * rows + group) * Float.BYTES, ORDER), lm0 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 3) * rows + group) * Float.BYTES, ORDER),
+                lm1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 4) * rows + group) * Float.BYTES, ORDER), lm2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 5) * rows + group) * Float.BYTES, ORDER);
+        final FloatVector ma1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 6) * rows + group) * Float.BYTES, ORDER), ma2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 7) * rows + group) * Float.BYTES, ORDER),
+                ma3 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 8) * rows + group) * Float.BYTES, ORDER), mm0 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 9) * rows + group) * Float.BYTES, ORDER),
+                mm1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 10) * rows + group) * Float.BYTES, ORDER), mm2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 11) * rows + group) * Float.BYTES, ORDER);
+        final FloatVector ha1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 12) * rows + group) * Float.BYTES, ORDER), ha2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 13) * rows + group) * Float.BYTES, ORDER),
+                ha3 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 14) * rows + group) * Float.BYTES, ORDER), hm0 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 15) * rows + group) * Float.BYTES, ORDER),
+                hm1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 16) * rows + group) * Float.BYTES, ORDER), hm2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 17) * rows + group) * Float.BYTES, ORDER);
+        FloatVector s1a = FloatVector.fromArray(S, state, (stateBase) * stride + group), s1b = FloatVector.fromArray(S, state, (stateBase + 1) * stride + group), s2a = FloatVector.fromArray(S, state, (stateBase + 2) * stride + group),
+                    s2b = FloatVector.fromArray(S, state, (stateBase + 3) * stride + group), s3a = FloatVector.fromArray(S, state, (stateBase + 4) * stride + group), s3b = FloatVector.fromArray(S, state, (stateBase + 5) * stride + group);
         long at = ((long) offset * stride + group) * Float.BYTES;
         long step = (long) stride * Float.BYTES;
         for (int i = 0; i < frames; i++, at += step) {
@@ -139,25 +135,25 @@ final class SimdMixKernel implements MixKernel {
             s3b = v2.add(v2).sub(s3b);
             hm2.fma(v2, hm1.fma(v1, hm0.mul(x))).intoArray(out, i * lanes);
         }
-        store(s1a, stateBase, group);
-        store(s1b, stateBase + 1, group);
-        store(s2a, stateBase + 2, group);
-        store(s2b, stateBase + 3, group);
-        store(s3a, stateBase + 4, group);
-        store(s3b, stateBase + 5, group);
+        s1a.intoArray(state, (stateBase) * stride + group);
+        s1b.intoArray(state, (stateBase + 1) * stride + group);
+        s2a.intoArray(state, (stateBase + 2) * stride + group);
+        s2b.intoArray(state, (stateBase + 3) * stride + group);
+        s3a.intoArray(state, (stateBase + 4) * stride + group);
+        s3b.intoArray(state, (stateBase + 5) * stride + group);
     }
 
     /** Compressor (one gain per track), output matrix, track outputs and the bus partial sums. */
     private void dynamics(int group, int offset, int frames, boolean firstGroup) {
         final int lanes = S.length();
         MemorySegment p = layout.floatParams();
-        final VectorMask<Float> idle = param(p, MixLayout.F_COMP_ENGAGED, group).compare(VectorOperators.EQ, 0f);
-        final FloatVector threshold = param(p, MixLayout.F_COMP_THRESHOLD, group);
-        final FloatVector slope = param(p, MixLayout.F_COMP_SLOPE, group);
-        final FloatVector bll = param(p, MixLayout.F_MATRIX_BASE, group), blr = param(p, MixLayout.F_MATRIX_BASE + 1, group),
-                brl = param(p, MixLayout.F_MATRIX_BASE + 2, group), brr = param(p, MixLayout.F_MATRIX_BASE + 3, group);
-        final FloatVector sll = param(p, MixLayout.F_MATRIX_STEP, group), slr = param(p, MixLayout.F_MATRIX_STEP + 1, group),
-                srl = param(p, MixLayout.F_MATRIX_STEP + 2, group), srr = param(p, MixLayout.F_MATRIX_STEP + 3, group);
+        final VectorMask<Float> idle = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_COMP_ENGAGED) * rows + group) * Float.BYTES, ORDER).compare(VectorOperators.EQ, 0f);
+        final FloatVector threshold = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_COMP_THRESHOLD) * rows + group) * Float.BYTES, ORDER);
+        final FloatVector slope = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_COMP_SLOPE) * rows + group) * Float.BYTES, ORDER);
+        final FloatVector bll = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE) * rows + group) * Float.BYTES, ORDER), blr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE + 1) * rows + group) * Float.BYTES, ORDER),
+                brl = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE + 2) * rows + group) * Float.BYTES, ORDER), brr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE + 3) * rows + group) * Float.BYTES, ORDER);
+        final FloatVector sll = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP) * rows + group) * Float.BYTES, ORDER), slr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP + 1) * rows + group) * Float.BYTES, ORDER),
+                srl = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP + 2) * rows + group) * Float.BYTES, ORDER), srr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP + 3) * rows + group) * Float.BYTES, ORDER);
         final boolean ramping = sll.compare(VectorOperators.NE, 0f).or(slr.compare(VectorOperators.NE, 0f))
                 .or(srl.compare(VectorOperators.NE, 0f)).or(srr.compare(VectorOperators.NE, 0f)).anyTrue();
         final FloatVector quietLevel = FloatVector.broadcast(S, 0.001f);
@@ -165,9 +161,9 @@ final class SimdMixKernel implements MixKernel {
         final FloatVector quietRate = FloatVector.broadcast(S, 0.003f);
         final FloatVector attackRate = FloatVector.broadcast(S, attack);
         final FloatVector releaseRate = FloatVector.broadcast(S, release);
-        FloatVector gHi = st(GAIN_HI, group), gLo = st(GAIN_LO, group);
-        FloatVector peakL = FloatVector.zero(S), peakR = FloatVector.zero(S);
-        FloatVector sumL = FloatVector.zero(S), sumR = FloatVector.zero(S);
+        Arrays.fill(meterScratch, 0f);
+        FloatVector gHi = FloatVector.fromArray(S, state, GAIN_HI * stride + group);
+        FloatVector gLo = FloatVector.fromArray(S, state, GAIN_LO * stride + group);
         MemorySegment outL = layout.outLeft(), outR = layout.outRight();
         long at = ((long) offset * stride + group) * Float.BYTES;
         long step = (long) stride * Float.BYTES;
@@ -199,10 +195,11 @@ final class SimdMixKernel implements MixKernel {
             FloatVector yr = mrr.fma(right, mrl.mul(left));
             yl.intoMemorySegment(outL, at, ORDER);
             yr.intoMemorySegment(outR, at, ORDER);
-            peakL = peakL.max(yl.abs());
-            peakR = peakR.max(yr.abs());
-            sumL = yl.fma(yl, sumL);
-            sumR = yr.fma(yr, sumR);
+            // meters accumulate in memory, not in loop-carried vectors: see equalise
+            FloatVector.fromArray(S, meterScratch, 0).max(yl.abs()).intoArray(meterScratch, 0);
+            FloatVector.fromArray(S, meterScratch, lanes).max(yr.abs()).intoArray(meterScratch, lanes);
+            yl.fma(yl, FloatVector.fromArray(S, meterScratch, 2 * lanes)).intoArray(meterScratch, 2 * lanes);
+            yr.fma(yr, FloatVector.fromArray(S, meterScratch, 3 * lanes)).intoArray(meterScratch, 3 * lanes);
             if (firstGroup) {
                 yl.intoArray(busLeft, b);
                 yr.intoArray(busRight, b);
@@ -211,46 +208,49 @@ final class SimdMixKernel implements MixKernel {
                 FloatVector.fromArray(S, busRight, b).add(yr).intoArray(busRight, b);
             }
         }
-        store(gHi, GAIN_HI, group);
-        store(gLo, GAIN_LO, group);
+        gHi.intoArray(state, GAIN_HI * stride + group);
+        gLo.intoArray(state, GAIN_LO * stride + group);
+        foldMeters(group);
+    }
+
+    /** Adds the group's meter scratch into the layout's accumulators, lane by lane (no vectors live here). */
+    private void foldMeters(int group) {
+        int lanes = S.length();
         MemorySegment m = layout.meters();
-        long col = (long) rows * Float.BYTES, base = (long) group * Float.BYTES;
-        FloatVector.fromMemorySegment(S, m, base, ORDER).max(peakL).intoMemorySegment(m, base, ORDER);
-        FloatVector.fromMemorySegment(S, m, base + col, ORDER).max(peakR).intoMemorySegment(m, base + col, ORDER);
-        FloatVector.fromMemorySegment(S, m, base + 2 * col, ORDER).add(sumL).intoMemorySegment(m, base + 2 * col, ORDER);
-        FloatVector.fromMemorySegment(S, m, base + 3 * col, ORDER).add(sumR).intoMemorySegment(m, base + 3 * col, ORDER);
+        for (int lane = 0; lane < lanes; lane++) {
+            long at = group + lane;
+            m.setAtIndex(ValueLayout.JAVA_FLOAT, at, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, at), meterScratch[lane]));
+            at += rows;
+            m.setAtIndex(ValueLayout.JAVA_FLOAT, at, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, at), meterScratch[lanes + lane]));
+            at += rows;
+            m.setAtIndex(ValueLayout.JAVA_FLOAT, at, m.getAtIndex(ValueLayout.JAVA_FLOAT, at) + meterScratch[2 * lanes + lane]);
+            at += rows;
+            m.setAtIndex(ValueLayout.JAVA_FLOAT, at, m.getAtIndex(ValueLayout.JAVA_FLOAT, at) + meterScratch[3 * lanes + lane]);
+        }
     }
 
-    /** Resets lanes whose state went non-finite; flushes tiny state so no denormal ever forms. */
+    /**
+     * Resets lanes whose state went non-finite; flushes tiny state so no denormal ever forms.
+     * Plain Java: 14 x lanes floats per block are not worth vectors, and some mask operations
+     * with scalar operands fall back to allocating code.
+     */
     private void sanitise(int group) {
-        boolean finite = true;
-        for (int c = 0; c < COMPONENTS; c++) {
-            FloatVector v = st(c, group);
-            finite &= v.test(VectorOperators.IS_FINITE).allTrue(); // a boolean, not a mask: nothing boxed
-            if (c != GAIN_HI) {
-                store(flush(v), c, group);
-            }
-        }
-        if (!finite) {
-            for (int lane = 0; lane < S.length(); lane++) {
-                boolean bad = false;
-                for (int c = 0; c < COMPONENTS; c++) {
-                    bad |= !Float.isFinite(state[c * stride + group + lane]);
-                }
-                if (bad) {
-                    reset(group + lane);
-                    layout.countReset(group + lane);
+        int lanes = S.length();
+        for (int lane = 0; lane < lanes; lane++) {
+            boolean bad = false;
+            for (int c = 0; c < COMPONENTS; c++) {
+                int at = c * stride + group + lane;
+                float v = state[at];
+                bad |= !Float.isFinite(v);
+                if (c != GAIN_HI && Math.abs(v) < FLUSH_BELOW) {
+                    state[at] = 0f;
                 }
             }
+            if (bad) {
+                reset(group + lane);
+                layout.countReset(group + lane);
+            }
         }
-    }
-
-    private static FloatVector flush(FloatVector v) {
-        return v.blend(0f, v.abs().compare(VectorOperators.LT, FLUSH_BELOW));
-    }
-
-    private void store(FloatVector v, int component, int group) {
-        v.intoArray(state, component * stride + group);
     }
 
     @Override
