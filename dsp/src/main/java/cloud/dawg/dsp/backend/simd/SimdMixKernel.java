@@ -95,19 +95,24 @@ final class SimdMixKernel implements MixKernel {
         sanitise(group);
     }
 
+    /** Byte offset of a group's first lane in a float parameter column (a long: nothing to box). */
+    private long paramOffset(int column, int group) {
+        return ((long) column * rows + group) * Float.BYTES;
+    }
+
     /** Low shelf, peak and high shelf as trapezoidal SVFs for one side of one group. */
     private void equalise(int group, int offset, int frames, MemorySegment in, int stateBase, float[] out) {
         final int lanes = S.length();
         MemorySegment p = layout.floatParams();
-        final FloatVector la1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF) * rows + group) * Float.BYTES, ORDER), la2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 1) * rows + group) * Float.BYTES, ORDER),
-                la3 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 2) * rows + group) * Float.BYTES, ORDER), lm0 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 3) * rows + group) * Float.BYTES, ORDER),
-                lm1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 4) * rows + group) * Float.BYTES, ORDER), lm2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 5) * rows + group) * Float.BYTES, ORDER);
-        final FloatVector ma1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 6) * rows + group) * Float.BYTES, ORDER), ma2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 7) * rows + group) * Float.BYTES, ORDER),
-                ma3 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 8) * rows + group) * Float.BYTES, ORDER), mm0 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 9) * rows + group) * Float.BYTES, ORDER),
-                mm1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 10) * rows + group) * Float.BYTES, ORDER), mm2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 11) * rows + group) * Float.BYTES, ORDER);
-        final FloatVector ha1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 12) * rows + group) * Float.BYTES, ORDER), ha2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 13) * rows + group) * Float.BYTES, ORDER),
-                ha3 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 14) * rows + group) * Float.BYTES, ORDER), hm0 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 15) * rows + group) * Float.BYTES, ORDER),
-                hm1 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 16) * rows + group) * Float.BYTES, ORDER), hm2 = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_SVF + 17) * rows + group) * Float.BYTES, ORDER);
+        final FloatVector la1 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF, group), ORDER), la2 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 1, group), ORDER),
+                la3 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 2, group), ORDER), lm0 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 3, group), ORDER),
+                lm1 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 4, group), ORDER), lm2 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 5, group), ORDER);
+        final FloatVector ma1 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 6, group), ORDER), ma2 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 7, group), ORDER),
+                ma3 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 8, group), ORDER), mm0 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 9, group), ORDER),
+                mm1 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 10, group), ORDER), mm2 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 11, group), ORDER);
+        final FloatVector ha1 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 12, group), ORDER), ha2 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 13, group), ORDER),
+                ha3 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 14, group), ORDER), hm0 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 15, group), ORDER),
+                hm1 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 16, group), ORDER), hm2 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 17, group), ORDER);
         FloatVector s1a = FloatVector.fromArray(S, state, (stateBase) * stride + group), s1b = FloatVector.fromArray(S, state, (stateBase + 1) * stride + group), s2a = FloatVector.fromArray(S, state, (stateBase + 2) * stride + group),
                     s2b = FloatVector.fromArray(S, state, (stateBase + 3) * stride + group), s3a = FloatVector.fromArray(S, state, (stateBase + 4) * stride + group), s3b = FloatVector.fromArray(S, state, (stateBase + 5) * stride + group);
         long at = ((long) offset * stride + group) * Float.BYTES;
@@ -147,13 +152,13 @@ final class SimdMixKernel implements MixKernel {
     private void dynamics(int group, int offset, int frames, boolean firstGroup) {
         final int lanes = S.length();
         MemorySegment p = layout.floatParams();
-        final VectorMask<Float> idle = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_COMP_ENGAGED) * rows + group) * Float.BYTES, ORDER).compare(VectorOperators.EQ, 0f);
-        final FloatVector threshold = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_COMP_THRESHOLD) * rows + group) * Float.BYTES, ORDER);
-        final FloatVector slope = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_COMP_SLOPE) * rows + group) * Float.BYTES, ORDER);
-        final FloatVector bll = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE) * rows + group) * Float.BYTES, ORDER), blr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE + 1) * rows + group) * Float.BYTES, ORDER),
-                brl = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE + 2) * rows + group) * Float.BYTES, ORDER), brr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_BASE + 3) * rows + group) * Float.BYTES, ORDER);
-        final FloatVector sll = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP) * rows + group) * Float.BYTES, ORDER), slr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP + 1) * rows + group) * Float.BYTES, ORDER),
-                srl = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP + 2) * rows + group) * Float.BYTES, ORDER), srr = FloatVector.fromMemorySegment(S, p, ((long) (MixLayout.F_MATRIX_STEP + 3) * rows + group) * Float.BYTES, ORDER);
+        final VectorMask<Float> idle = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_COMP_ENGAGED, group), ORDER).compare(VectorOperators.EQ, 0f);
+        final FloatVector threshold = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_COMP_THRESHOLD, group), ORDER);
+        final FloatVector slope = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_COMP_SLOPE, group), ORDER);
+        final FloatVector bll = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_BASE, group), ORDER), blr = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_BASE + 1, group), ORDER),
+                brl = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_BASE + 2, group), ORDER), brr = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_BASE + 3, group), ORDER);
+        final FloatVector sll = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_STEP, group), ORDER), slr = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_STEP + 1, group), ORDER),
+                srl = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_STEP + 2, group), ORDER), srr = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_MATRIX_STEP + 3, group), ORDER);
         final boolean ramping = sll.compare(VectorOperators.NE, 0f).or(slr.compare(VectorOperators.NE, 0f))
                 .or(srl.compare(VectorOperators.NE, 0f)).or(srr.compare(VectorOperators.NE, 0f)).anyTrue();
         final FloatVector quietLevel = FloatVector.broadcast(S, 0.001f);
