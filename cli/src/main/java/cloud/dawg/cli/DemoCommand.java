@@ -3,6 +3,13 @@ package cloud.dawg.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import javax.sound.midi.InvalidMidiDataException;
+import javax.sound.midi.MetaMessage;
+import javax.sound.midi.MidiEvent;
+import javax.sound.midi.MidiSystem;
+import javax.sound.midi.Sequence;
+import javax.sound.midi.ShortMessage;
+import javax.sound.midi.Track;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -19,7 +26,7 @@ import java.util.concurrent.Callable;
 
 /** Writes the demo project's audio: four short 16-bit tracks synthesised from a seed. */
 @Command(name = "make-demo-audio", mixinStandardHelpOptions = true,
-        description = "Writes the demo's source WAVs (drums, bass, keys, lead; 4 s at 48 kHz) into DIR.")
+        description = "Writes the demo's sources into DIR: drums, bass, keys, lead (WAV, 4 s at 48 kHz) and arp.mid.")
 final class DemoCommand implements Callable<Integer> {
     private static final int RATE = 48000;
     private static final int FRAMES = 4 * RATE;
@@ -65,8 +72,45 @@ final class DemoCommand implements Callable<Integer> {
         write(dir.resolve("bass.wav"), bass);
         write(dir.resolve("keys.wav"), keysL, keysR);
         write(dir.resolve("lead.wav"), lead);
-        System.out.println("wrote drums.wav, bass.wav, keys.wav, lead.wav to " + dir);
+        writeArpeggio(dir.resolve("arp.mid"));
+        System.out.println("wrote drums.wav, bass.wav, keys.wav, lead.wav, arp.mid to " + dir);
         return 0;
+    }
+
+    /**
+     * A Standard MIDI File (format 1: tempo track + note track, 480 ticks per quarter): sixteenth
+     * notes over the chords at 120 bpm, slowing to 100 bpm for the last bar, sustain pedal on the
+     * final chord.
+     */
+    private static void writeArpeggio(Path file) throws IOException {
+        try {
+            Sequence seq = new Sequence(Sequence.PPQ, 480);
+            Track tempo = seq.createTrack();
+            tempo.add(new MidiEvent(new MetaMessage(0x51, new byte[]{0x07, (byte) 0xA1, 0x20}, 3), 0));       // 500000 us: 120 bpm
+            tempo.add(new MidiEvent(new MetaMessage(0x51, new byte[]{0x09, (byte) 0x27, (byte) 0xC0}, 3), 4 * 480 + 2 * 480)); // 600000 us: 100 bpm
+            Track notes = seq.createTrack();
+            int[] roots = {45, 48, 50, 52};
+            int[] pattern = {12, 19, 24, 28};
+            long tick = 0;
+            for (int step = 0; step < 28; step++, tick += 120) {
+                int root = roots[step / 8 % roots.length];
+                int n = root + pattern[step % pattern.length];
+                notes.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_ON, 0, n, 70 + step % 4 * 12), tick));
+                notes.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_OFF, 0, n, 0), tick + 100));
+            }
+            notes.add(new MidiEvent(new ShortMessage(ShortMessage.CONTROL_CHANGE, 1, 64, 127), tick));
+            for (int n : new int[]{57, 64, 69}) {
+                notes.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_ON, 1, n, 80), tick));
+                notes.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_OFF, 1, n, 0), tick + 60));
+            }
+            notes.add(new MidiEvent(new ShortMessage(ShortMessage.CONTROL_CHANGE, 1, 64, 0), tick + 480));
+            Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
+            Files.delete(temp); // recreated by the writer with the usual permissions, not 0600
+            MidiSystem.write(seq, 1, temp.toFile());
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (InvalidMidiDataException e) {
+            throw new IOException("could not build the demo MIDI file: " + e.getMessage(), e);
+        }
     }
 
     private static void write(Path file, float[]... channels) throws IOException {
@@ -78,6 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
+        Files.delete(temp); // recreated by the writer with the usual permissions, not 0600
         try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(b.array()),
                 new AudioFormat(RATE, 16, n, true, false), FRAMES)) {
             AudioSystem.write(in, AudioFileFormat.Type.WAVE, temp.toFile());

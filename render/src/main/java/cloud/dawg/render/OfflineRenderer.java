@@ -2,6 +2,7 @@ package cloud.dawg.render;
 
 import cloud.dawg.dsp.backend.MixBackend;
 import cloud.dawg.dsp.mix.MixEngine;
+import cloud.dawg.dsp.synth.SynthEngine;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -37,13 +38,28 @@ public final class OfflineRenderer {
             throws ProjectException, IOException {
         int block = project.blockSize();
         List<WavSource> sources = new ArrayList<>();
+        List<List<MidiNotes.Event>> notes = new ArrayList<>();
+        List<SynthEngine> synths = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
         List<FloatWavWriter> writers = new ArrayList<>();
         try {
             long longest = 0;
             for (Project.Track track : project.tracks()) {
-                WavSource source = WavSource.open(track.file(), "track '" + track.name() + "'", block);
+                String owner = "track '" + track.name() + "'";
+                if (track.isInstrument()) {
+                    List<MidiNotes.Event> events = MidiNotes.read(track.midi(), project.sampleRate(), owner);
+                    sources.add(null);
+                    notes.add(events);
+                    synths.add(new SynthEngine(track.instrument(), project.sampleRate(), block));
+                    long end = events.isEmpty() ? 0 : events.getLast().frame();
+                    // the last event plus the release, so the final notes ring out
+                    longest = Math.max(longest, end + (long) Math.ceil(track.instrument().envelope().release() * project.sampleRate()) + 1);
+                    continue;
+                }
+                WavSource source = WavSource.open(track.file(), owner, block);
                 sources.add(source);
+                notes.add(null);
+                synths.add(null);
                 if (source.sampleRate() != project.sampleRate()) {
                     throw new ProjectException("track '" + track.name() + "': source.file: " + track.file().getFileName()
                             + " is at " + source.sampleRate() + " Hz but the project's sampleRate is " + project.sampleRate()
@@ -70,6 +86,7 @@ public final class OfflineRenderer {
 
             int n = project.tracks().size();
             float[][] inL = new float[n][block], inR = new float[n][block];
+            int[] nextEvent = new int[n];
             float[] outL = new float[block], outR = new float[block];
             long sanitised, resets;
             try (MixEngine engine = new MixEngine(backend, project.sampleRate(), block, n)) {
@@ -82,7 +99,12 @@ public final class OfflineRenderer {
                 for (long at = 0; at < frames; at += block) {
                     int len = (int) Math.min(block, frames - at);
                     for (int t = 0; t < n; t++) {
-                        sources.get(t).read(inL[t], inR[t], len);
+                        if (synths.get(t) != null) {
+                            nextEvent[t] = play(notes.get(t), nextEvent[t], synths.get(t), at, len);
+                            synths.get(t).process(inL[t], inR[t], 0, len);
+                        } else {
+                            sources.get(t).read(inL[t], inR[t], len);
+                        }
                         engine.writeInput(t, inL[t], inR[t], 0, len);
                     }
                     engine.process(len);
@@ -112,7 +134,9 @@ public final class OfflineRenderer {
             return new Result(frames, finals, sanitised, resets, backend.name());
         } finally {
             for (WavSource source : sources) {
-                source.close();
+                if (source != null) {
+                    source.close();
+                }
             }
             for (FloatWavWriter writer : writers) {
                 writer.close();
@@ -121,6 +145,21 @@ public final class OfflineRenderer {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /** Queues the events that fall in the block starting at frame {@code at}; returns the next event's index. */
+    private static int play(List<MidiNotes.Event> events, int next, SynthEngine synth, long at, int len) {
+        while (next < events.size() && events.get(next).frame() < at + len) {
+            MidiNotes.Event e = events.get(next++);
+            int offset = (int) (e.frame() - at);
+            switch (e.type()) {
+                case NOTE_ON -> synth.noteOn(offset, e.note(), e.value());
+                case NOTE_OFF -> synth.noteOff(offset, e.note());
+                case SUSTAIN -> synth.sustain(offset, e.value() != 0);
+                case ALL_NOTES_OFF -> synth.allNotesOff(offset);
+            }
+        }
+        return next;
     }
 
     private static void move(Path from, Path to) throws IOException {

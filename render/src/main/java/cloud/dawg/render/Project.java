@@ -1,6 +1,7 @@
 package cloud.dawg.render;
 
 import cloud.dawg.dsp.strip.StripSettings;
+import cloud.dawg.dsp.synth.InstrumentSettings;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,21 @@ public record Project(int sampleRate, int blockSize, List<Track> tracks, StripSe
         tracks = List.copyOf(tracks);
     }
 
-    /** An audio track: a WAV file through a channel strip. */
-    public record Track(String name, Path file, StripSettings strip) {
+    /**
+     * A track through a channel strip, fed either by a WAV file ({@code file}) or by a MIDI file
+     * played by an instrument ({@code midi} and {@code instrument}); the other pair is null.
+     */
+    public record Track(String name, Path file, Path midi, InstrumentSettings instrument, StripSettings strip) {
+        public static Track audio(String name, Path file, StripSettings strip) {
+            return new Track(name, file, null, null, strip);
+        }
+
+        public static Track instrument(String name, Path midi, InstrumentSettings instrument, StripSettings strip) {
+            return new Track(name, null, midi, instrument, strip);
+        }
+
+        public boolean isInstrument() {
+            return midi != null;
+        }
     }
 }

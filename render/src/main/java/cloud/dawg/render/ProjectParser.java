@@ -6,6 +6,11 @@ import cloud.dawg.dsp.strip.EqBand;
 import cloud.dawg.dsp.strip.EqSettings;
 import cloud.dawg.dsp.strip.InvalidParameterException;
 import cloud.dawg.dsp.strip.StripSettings;
+import cloud.dawg.dsp.synth.EnvelopeSettings;
+import cloud.dawg.dsp.synth.FilterSettings;
+import cloud.dawg.dsp.synth.InstrumentSettings;
+import cloud.dawg.dsp.synth.OscillatorSettings;
+import cloud.dawg.dsp.synth.Waveform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -103,13 +108,21 @@ public final class ProjectParser {
                 throw track.error("source", "is required, e.g. {\"file\": \"drums.wav\"}");
             }
             source.requireObject();
-            source.allowOnly("file");
-            Node file = source.child("file");
-            if (file.missing() || !file.json.isTextual() || file.json.asText().isBlank()) {
-                throw source.error("file", "is required, a path to a WAV file");
-            }
+            source.allowOnly("file", "midi", "instrument");
             StripSettings strip = strip(track.child("strip"), sampleRate, false);
-            tracks.add(new Project.Track(name, base.resolve(file.json.asText()).normalize(), strip));
+            if (source.has("midi")) {
+                if (source.has("file")) {
+                    throw source.error("", "give either file (audio) or midi with an instrument, not both");
+                }
+                Path midi = base.resolve(path(source, "midi", "a path to a Standard MIDI File")).normalize();
+                tracks.add(Project.Track.instrument(name, midi, instrument(source.child("instrument"), sampleRate), strip));
+            } else {
+                if (source.has("instrument")) {
+                    throw source.error("instrument", "belongs with midi: an audio file plays as it is");
+                }
+                Path file = base.resolve(path(source, "file", "a path to a WAV file (or give midi and instrument)")).normalize();
+                tracks.add(Project.Track.audio(name, file, strip));
+            }
         }
         StripSettings master = StripSettings.DEFAULT;
         Node masterNode = project.child("master");
@@ -119,6 +132,70 @@ public final class ProjectParser {
             master = strip(masterNode.child("strip"), sampleRate, true);
         }
         return new Project(sampleRate, blockSize, tracks, master, length);
+    }
+
+    private static String path(Node source, String field, String what) throws ProjectException {
+        Node n = source.child(field);
+        if (n.missing() || !n.json.isTextual() || n.json.asText().isBlank()) {
+            throw source.error(field, "is required, " + what);
+        }
+        return n.json.asText();
+    }
+
+    private static InstrumentSettings instrument(Node i, int sampleRate) throws ProjectException {
+        if (i.missing()) {
+            return InstrumentSettings.DEFAULT;
+        }
+        i.requireObject();
+        i.allowOnly("oscillators", "envelope", "filter", "gain", "maxVoices");
+        InstrumentSettings d = InstrumentSettings.DEFAULT;
+        List<OscillatorSettings> oscillators = d.oscillators();
+        Node list = i.child("oscillators");
+        if (!list.missing()) {
+            if (!list.json.isArray() || list.json.isEmpty() || list.json.size() > 2) {
+                throw list.error("", "must be a list of one or two oscillators");
+            }
+            oscillators = new ArrayList<>();
+            for (int k = 0; k < list.json.size(); k++) {
+                Node o = new Node(list.path + "[" + k + "]", list.json.get(k), list.owner);
+                o.requireObject();
+                o.allowOnly("wave", "detuneCents", "level");
+                Waveform wave = OscillatorSettings.DEFAULT.wave();
+                Node w = o.child("wave");
+                if (!w.missing()) {
+                    try {
+                        wave = Waveform.valueOf(w.json.asText().toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw w.error("", "'" + w.json.asText() + "' is not one of sine, saw, square, triangle");
+                    }
+                }
+                Waveform chosen = wave;
+                oscillators.add(o.build(() -> new OscillatorSettings(chosen, o.number("detuneCents", 0), o.number("level", 1))));
+            }
+        }
+        EnvelopeSettings envelope = d.envelope();
+        Node e = i.child("envelope");
+        if (!e.missing()) {
+            e.requireObject();
+            e.allowOnly("attack", "decay", "sustain", "release");
+            EnvelopeSettings de = d.envelope();
+            envelope = e.build(() -> new EnvelopeSettings(e.number("attack", de.attack()), e.number("decay", de.decay()),
+                    e.number("sustain", de.sustain()), e.number("release", de.release())));
+        }
+        FilterSettings filter = d.filter();
+        Node f = i.child("filter");
+        if (!f.missing()) {
+            f.requireObject();
+            f.allowOnly("active", "cutoffHz", "q");
+            FilterSettings df = d.filter();
+            filter = f.build(() -> new FilterSettings(f.bool("active", false), f.number("cutoffHz", df.cutoffHz()), f.number("q", df.q())));
+        }
+        long voices = i.integer("maxVoices", d.maxVoices(), 1, InstrumentSettings.MAX_VOICES);
+        List<OscillatorSettings> oscs = oscillators;
+        EnvelopeSettings env = envelope;
+        FilterSettings filt = filter;
+        InstrumentSettings built = i.build(() -> new InstrumentSettings(oscs, env, filt, i.number("gain", 1), (int) voices));
+        return i.build(() -> built.validateFor(sampleRate));
     }
 
     private static StripSettings strip(Node s, int sampleRate, boolean master) throws ProjectException {
