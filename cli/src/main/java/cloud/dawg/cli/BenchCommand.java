@@ -2,6 +2,7 @@ package cloud.dawg.cli;
 
 import cloud.dawg.dsp.backend.MixBackend;
 import cloud.dawg.dsp.workload.MixWorkload;
+import cloud.dawg.dsp.workload.SynthWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,10 +14,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures realtime capacity per backend on one core.",
-                "mix: the standard session (EQ + compressor on every strip, pan, bus, master, music-like input)."})
+                "mix: the standard session (EQ + compressor on every strip, pan, bus, master, music-like input).",
+                "synth: the standard voice (2 detuned saws, ADSR, SVF low-pass), sustained notes of varied pitch."})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "mix", description = "what to benchmark (mix)")
+    @Parameters(index = "0", paramLabel = "mix|synth", description = "what to benchmark")
     String what;
+
+    @Option(names = "--voices", defaultValue = "256", description = "synth: sustained voices (default: ${DEFAULT-VALUE})")
+    int voices;
 
     @Option(names = "--backend", defaultValue = "all", paramLabel = "all|scalar|simd|native")
     String backend;
@@ -38,8 +43,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (what.equals("synth")) {
+            return synth();
+        }
         if (!what.equals("mix")) {
-            System.err.println("dawg bench: unknown benchmark '" + what + "' (available: mix)");
+            System.err.println("dawg bench: unknown benchmark '" + what + "' (available: mix, synth)");
             return DawgCli.BAD_INPUT;
         }
         if (tracks < 1 || tracks > 4096 || seconds <= 0) {
@@ -94,6 +102,46 @@ final class BenchCommand implements Callable<Integer> {
             }
             previous = now;
         }
+    }
+
+    /** The synth so far has only its reference (scalar) implementation; the others say so. */
+    private int synth() {
+        if (voices < 1 || voices > 4096 || seconds <= 0) {
+            System.err.println("dawg bench synth: --voices must be 1..4096 and --seconds positive");
+            return DawgCli.BAD_INPUT;
+        }
+        if (!backend.equalsIgnoreCase("all") && !backend.equalsIgnoreCase("scalar")) {
+            System.err.println("dawg bench synth: --backend " + backend + ": the synth has only its scalar reference so far");
+            return DawgCli.BAD_INPUT;
+        }
+        SynthWorkload w = new SynthWorkload(voices, sampleRate, block);
+        double previous = w.measure(0.5).nsPerVoiceBlock();
+        for (int round = 0; round < 20; round++) {
+            double now = w.measure(0.5).nsPerVoiceBlock();
+            if (Math.abs(now - previous) < 0.05 * previous) {
+                break;
+            }
+            previous = now;
+        }
+        SynthWorkload.Measurement m = w.measure(seconds);
+        if (json) {
+            System.out.printf(Locale.ROOT, "{\"backend\":\"scalar\",\"available\":true,\"voices\":%d,\"blockSize\":%d,"
+                    + "\"sampleRate\":%d,\"nsPerVoiceBlock\":%.1f,\"realtimeVoicesPerCore\":%.0f}%n",
+                    voices, block, sampleRate, m.nsPerVoiceBlock(), m.realtimeVoicesPerCore());
+        } else {
+            System.out.printf(Locale.ROOT, "%-7s %8.1f ns/voice-block  %9.0f realtime voices/core%n",
+                    "scalar", m.nsPerVoiceBlock(), m.realtimeVoicesPerCore());
+        }
+        if (backend.equalsIgnoreCase("all")) {
+            for (String other : new String[]{"simd", "native"}) {
+                if (json) {
+                    System.out.printf("{\"backend\":\"%s\",\"available\":false,\"reason\":\"the synth kernel for this backend is not built yet\"}%n", other);
+                } else {
+                    System.out.printf("%-7s unavailable: the synth kernel for this backend is not built yet%n", other);
+                }
+            }
+        }
+        return 0;
     }
 
     private record Row(MixBackend backend, MixWorkload.Measurement m, double tailRatio) {

@@ -26,6 +26,8 @@ public final class SynthEngine {
     private static final int PHASE_SHIFT = 32 - Wavetables.BITS;
     private static final double PHASE_FRACTION = 1.0 / (1 << PHASE_SHIFT);
     private static final double FLUSH_BELOW = 1e-30;
+    /** Read in place of a missing or silent oscillator's table (its level is then 0 too). */
+    private static final float[] SILENCE = new float[Wavetables.SIZE + 1];
 
     private final int sampleRate;
     private final int maxBlock;
@@ -44,11 +46,14 @@ public final class SynthEngine {
     private final int[] stage, note;
     private final long[] age;
     private final boolean[] held;
-    private final int[] phase, step, level;
+    private final int[] phase, step;
+    /** Per oscillator and voice, the table level it reads (null: silent, above Nyquist). */
+    private final float[][] table;
     private final double[] env, releaseStep, velocity, ic1, ic2;
     // shadows: stolen voices fading out
     private final boolean[] fading;
-    private final int[] shadowPhase, shadowStep, shadowLevel;
+    private final int[] shadowPhase, shadowStep;
+    private final float[][] shadowTable;
     private final double[] shadowEnv, shadowVelocity, shadowIc1, shadowIc2, shadowFade;
 
     private long notesStarted;
@@ -96,7 +101,7 @@ public final class SynthEngine {
         held = new boolean[voices];
         phase = new int[2 * voices];
         step = new int[2 * voices];
-        level = new int[2 * voices];
+        table = new float[2 * voices][];
         env = new double[voices];
         releaseStep = new double[voices];
         velocity = new double[voices];
@@ -105,7 +110,7 @@ public final class SynthEngine {
         fading = new boolean[voices];
         shadowPhase = new int[2 * voices];
         shadowStep = new int[2 * voices];
-        shadowLevel = new int[2 * voices];
+        shadowTable = new float[2 * voices][];
         shadowEnv = new double[voices];
         shadowVelocity = new double[voices];
         shadowIc1 = new double[voices];
@@ -300,7 +305,8 @@ public final class SynthEngine {
             int i = o * voices + v;
             phase[i] = 0;
             step[i] = (int) Math.round(f / sampleRate * 4294967296.0);
-            level[i] = tables.level(f);
+            int lvl = tables.level(f);
+            table[i] = lvl == Wavetables.SILENT ? null : tables.table(wave[o], lvl);
         }
         if (attackStep != Double.POSITIVE_INFINITY) {
             stage[v] = ATTACK;
@@ -338,7 +344,7 @@ public final class SynthEngine {
             int i = o * voices + v;
             shadowPhase[i] = phase[i];
             shadowStep[i] = step[i];
-            shadowLevel[i] = level[i];
+            shadowTable[i] = table[i];
         }
         shadowEnv[v] = env[v];
         shadowVelocity[v] = velocity[v];
@@ -373,33 +379,22 @@ public final class SynthEngine {
         }
     }
 
-    private double oscillators(int[] phases, int[] levels, int v) {
-        double s = 0;
-        for (int o = 0; o < oscillators; o++) {
-            int i = o * voices + v;
-            int lvl = levels[i];
-            if (lvl == Wavetables.SILENT) {
-                continue;
-            }
-            float[] t = tables.table(wave[o], lvl);
-            int p = phases[i];
-            int index = p >>> PHASE_SHIFT;
-            double frac = (p & ((1 << PHASE_SHIFT) - 1)) * PHASE_FRACTION;
-            double a = t[index];
-            s += oscLevel[o] * (a + (t[index + 1] - a) * frac);
-        }
-        return s;
-    }
-
-    private void advancePhases(int[] phases, int[] steps, int v) {
-        for (int o = 0; o < oscillators; o++) {
-            int i = o * voices + v;
-            phases[i] += steps[i]; // wraps mod 2^32: the pinned phase
-        }
+    /** One table read with linear interpolation at a 32-bit phase (top bits index, rest fraction). */
+    private static double read(float[] t, int p) {
+        int index = p >>> PHASE_SHIFT;
+        double a = t[index];
+        return a + (t[index + 1] - a) * ((p & ((1 << PHASE_SHIFT) - 1)) * PHASE_FRACTION);
     }
 
     private void renderVoice(int v, int from, int to) {
         final double gain = instrument.gain() * velocity[v];
+        // both oscillators in locals for the span; a missing or silent one has level 0 and a table of zeros
+        final int i0 = v, i1 = voices + v;
+        final float[] t0 = table[i0] != null ? table[i0] : SILENCE;
+        final float[] t1 = oscillators > 1 && table[i1] != null ? table[i1] : SILENCE;
+        final double l0 = oscLevel[0], l1 = oscillators > 1 ? oscLevel[1] : 0;
+        final int s0 = step[i0], s1 = oscillators > 1 ? step[i1] : 0;
+        int p0 = phase[i0], p1 = oscillators > 1 ? phase[i1] : 0;
         double e = env[v], c1 = ic1[v], c2 = ic2[v];
         int st = stage[v];
         for (int i = from; i < to; i++) {
@@ -430,8 +425,9 @@ public final class SynthEngine {
                 }
                 default -> { }
             }
-            double x = oscillators(phase, level, v);
-            advancePhases(phase, step, v);
+            double x = l0 * read(t0, p0) + l1 * read(t1, p1);
+            p0 += s0; // wraps mod 2^32: the pinned phase
+            p1 += s1;
             if (filtered) {
                 double v3 = x - c2;
                 double v1 = svfA1 * c1 + svfA2 * v3;
@@ -445,6 +441,10 @@ public final class SynthEngine {
                 break;
             }
         }
+        phase[i0] = p0;
+        if (oscillators > 1) {
+            phase[i1] = p1;
+        }
         env[v] = e;
         ic1[v] = c1;
         ic2[v] = c2;
@@ -454,11 +454,18 @@ public final class SynthEngine {
     private void renderShadow(int v, int from, int to) {
         final double gain = instrument.gain() * shadowVelocity[v] * shadowEnv[v];
         final double fadeStep = 1.0 / fadeFrames;
+        final int i0 = v, i1 = voices + v;
+        final float[] t0 = shadowTable[i0] != null ? shadowTable[i0] : SILENCE;
+        final float[] t1 = oscillators > 1 && shadowTable[i1] != null ? shadowTable[i1] : SILENCE;
+        final double l0 = oscLevel[0], l1 = oscillators > 1 ? oscLevel[1] : 0;
+        final int s0 = shadowStep[i0], s1 = oscillators > 1 ? shadowStep[i1] : 0;
+        int p0 = shadowPhase[i0], p1 = oscillators > 1 ? shadowPhase[i1] : 0;
         double fade = shadowFade[v], c1 = shadowIc1[v], c2 = shadowIc2[v];
         for (int i = from; i < to && fade > 0; i++) {
             fade = Math.max(0, fade - fadeStep);
-            double x = oscillators(shadowPhase, shadowLevel, v);
-            advancePhases(shadowPhase, shadowStep, v);
+            double x = l0 * read(t0, p0) + l1 * read(t1, p1);
+            p0 += s0;
+            p1 += s1;
             if (filtered) {
                 double v3 = x - c2;
                 double v1 = svfA1 * c1 + svfA2 * v3;
@@ -468,6 +475,10 @@ public final class SynthEngine {
                 x = v2;
             }
             mix[i] += x * gain * fade;
+        }
+        shadowPhase[i0] = p0;
+        if (oscillators > 1) {
+            shadowPhase[i1] = p1;
         }
         shadowFade[v] = fade;
         shadowIc1[v] = c1;
