@@ -48,7 +48,7 @@ void reset_row(const context *c, int64_t row) {
 
 /* Low shelf, peak and high shelf for one side of one group, into scratch (one vector per frame). */
 static void equalise(const context *c, int64_t group, int offset, int frames, const float *in,
-                     int state_base, float *out) {
+                     int state_base, int history_base, float *out) {
     const int64_t rows = c->rows, stride = c->stride;
     const float *fp = c->fp + group;
 #define P(col) load(fp + (int64_t)(col) * rows)
@@ -60,14 +60,29 @@ static void equalise(const context *c, int64_t group, int offset, int frames, co
              hm0 = P(K(F_SVF) + 15), hm1 = P(K(F_SVF) + 16), hm2 = P(K(F_SVF) + 17);
 #undef P
     float *st = c->state + group + (int64_t)state_base * stride;
+    /* each stage's last two inputs and outputs, for the retune after an EQ change (SvfRetune.java) */
+    float *hist = c->state + group + (int64_t)history_base * stride;
+    if (frames == 1) {
+        for (int s = 0; s < 4; s++) store(hist + (2 * s + 1) * stride, load(hist + 2 * s * stride));
+    }
     vf s1a = load(st), s1b = load(st + stride), s2a = load(st + 2 * stride),
        s2b = load(st + 3 * stride), s3a = load(st + 4 * stride), s3b = load(st + 5 * stride);
     for (int i = 0; i < frames; i++) {
         vf x = load(in + (int64_t)(offset + i) * stride + group);
+        const vf input = x;
         SVF(x, s1a, s1b, la1, la2, la3, lm0, lm1, lm2);
+        const vf low = x;
         SVF(x, s2a, s2b, ma1, ma2, ma3, mm0, mm1, mm2);
+        const vf mid = x;
         SVF(x, s3a, s3b, ha1, ha2, ha3, hm0, hm1, hm2);
         store(out + (int64_t)i * LANES, x);
+        if (i >= frames - 2) {
+            const int64_t age = i == frames - 1 ? 0 : 1;
+            store(hist + age * stride, input);
+            store(hist + (2 + age) * stride, low);
+            store(hist + (4 + age) * stride, mid);
+            store(hist + (6 + age) * stride, x);
+        }
     }
     store(st, s1a); store(st + stride, s1b); store(st + 2 * stride, s2a);
     store(st + 3 * stride, s2b); store(st + 4 * stride, s3a); store(st + 5 * stride, s3b);
@@ -161,8 +176,8 @@ static void process_group(const context *c, int64_t group, int offset, int frame
                           float attack, float release) {
     float *eq_left = c->bus + (int64_t)2 * LANES * K(BUS_FRAMES);
     float *eq_right = eq_left + (int64_t)LANES * K(BUS_FRAMES);
-    equalise(c, group, offset, frames, c->in_left, 0, eq_left);
-    equalise(c, group, offset, frames, c->in_right, 6, eq_right);
+    equalise(c, group, offset, frames, c->in_left, 0, K(HISTORY), eq_left);
+    equalise(c, group, offset, frames, c->in_right, 6, K(HISTORY) + 8, eq_right);
     dynamics(c, group, offset, frames, first_group, attack, release, eq_left, eq_right);
     sanitise(c, group);
 }

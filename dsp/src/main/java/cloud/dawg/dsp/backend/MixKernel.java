@@ -20,6 +20,14 @@ public interface MixKernel extends AutoCloseable {
     /** Clears the filter and compressor state of a row (a new track, or the master). */
     void reset(int row);
 
+    /**
+     * Called after the engine wrote new EQ coefficients for a row mid-session (an EQ ramp step):
+     * a kernel whose filters are not Direct Form I re-derives their state so it goes on exactly as
+     * the reference does. The scalar kernel needs nothing.
+     */
+    default void retune(int row) {
+    }
+
     /** Clears all state. */
     void resetAll();
 

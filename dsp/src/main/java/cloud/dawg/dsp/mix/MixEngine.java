@@ -481,6 +481,9 @@ public final class MixEngine implements AutoCloseable {
             }
             boolean finished = t >= 1.0;
             coefficients.writeEq(layout, layoutRow(row), !finished || eqActiveTarget[row], eqNow, at);
+            if (row != layout.capacity()) { // the master strip runs the reference form in every backend
+                kernel.retune(row);
+            }
             if (finished) {
                 eqProgress[row] = -1;
                 eqRamping--;

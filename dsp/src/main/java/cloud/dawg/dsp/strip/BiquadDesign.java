@@ -92,4 +92,51 @@ public final class BiquadDesign {
         out[off + SVF_M1] = c1 - c2 * k;
         out[off + SVF_M2] = c0 - c2;
     }
+
+    /**
+     * The SVF state (ic1, ic2) under which the SVF continues exactly as the Direct Form I biquad
+     * with the same (new) coefficients continues from the history x1, x2 (last inputs) and y1, y2
+     * (last outputs). This is what keeps a float SVF identical to the reference when coefficients
+     * change: Direct Form I state is that history, whatever the coefficients.
+     *
+     * <p>The future depends on the past through two numbers, S1 = b1 x1 + b2 x2 - a1 y1 - a2 y2
+     * and S2 = b2 x1 - a2 y1 (transposed form); matching the zero-input response of the two
+     * forms over two samples gives a 2x2 linear system for the SVF state.
+     *
+     * @param out receives the state in [0] and [1]; [2..5] are scratch (length >= 6, no allocation)
+     * @return false (leaving the state alone) when the output does not depend on the state (a
+     *         flat band), so any state is equivalent
+     */
+    public static boolean svfStateFromHistory(double[] df1, int df1Off, double[] svf, int svfOff,
+                                              double x1, double x2, double y1, double y2, double[] out) {
+        double b1 = df1[df1Off + B1], b2 = df1[df1Off + B2], a1 = df1[df1Off + A1], a2 = df1[df1Off + A2];
+        double s1 = b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        double s2 = b2 * x1 - a2 * y1;
+        double z0 = s1, z1 = s2 - a1 * s1; // zero-input outputs of the reference
+        zeroInput(svf, svfOff, 1, 0, out, 2);
+        zeroInput(svf, svfOff, 0, 1, out, 4);
+        double r00 = out[2], r01 = out[3], r10 = out[4], r11 = out[5];
+        double det = r00 * r11 - r10 * r01;
+        double scale = Math.abs(r00) + Math.abs(r01) + Math.abs(r10) + Math.abs(r11);
+        if (!(Math.abs(det) > 1e-12 * scale * scale)) {
+            return false;
+        }
+        out[0] = (z0 * r11 - r10 * z1) / det;
+        out[1] = (r00 * z1 - z0 * r01) / det;
+        return true;
+    }
+
+    /** The SVF's first two outputs for zero input from state (c1, c2), into out[at], out[at + 1]. */
+    private static void zeroInput(double[] svf, int off, double c1, double c2, double[] out, int at) {
+        double a1m = svf[off + SVF_A1_MINUS_1], a2 = svf[off + SVF_A2], a3 = svf[off + SVF_A3];
+        double m1 = svf[off + SVF_M1], m2 = svf[off + SVF_M2];
+        for (int n = 0; n < 2; n++) {
+            double v3 = -c2;
+            double v1 = c1 + a1m * c1 + a2 * v3;
+            double v2 = c2 + a2 * c1 + a3 * v3;
+            out[at + n] = m1 * v1 + m2 * v2;
+            c1 = 2 * v1 - c1;
+            c2 = 2 * v2 - c2;
+        }
+    }
 }

@@ -29,22 +29,32 @@ public final class StripCoefficients {
         }
     }
 
-    /** Writes the EQ: the three bands given as numbers, or pass-through when not {@code active}. */
+    /**
+     * Writes the EQ: the three bands given as numbers, or pass-through when not {@code active}.
+     *
+     * <p>Pass-through differs by realisation. Direct Form I gets the exact identity (the reference
+     * skips an inactive EQ). The SVF keeps running its core (a1 - 1, a2, a3) for the same bands
+     * at 0 dB with its output mix set to pass the input through exactly (m0 = 1, m1 = m2 = 0):
+     * turning the EQ on ramps from those bands at 0 dB, and an SVF whose state came from some
+     * other core (the identity's g = 1, k = 2) would ring for tens of milliseconds where the
+     * reference does not.
+     */
     public void writeEq(MixLayout layout, int row, boolean active, double[] params, int off) {
-        if (active) {
-            BiquadDesign.design(BiquadDesign.Shape.LOW_SHELF, params[off], params[off + 1], params[off + 2], sampleRate, df1, 0);
-            BiquadDesign.design(BiquadDesign.Shape.PEAKING, params[off + 3], params[off + 4], params[off + 5], sampleRate, df1, 5);
-            BiquadDesign.design(BiquadDesign.Shape.HIGH_SHELF, params[off + 6], params[off + 7], params[off + 8], sampleRate, df1, 10);
-        } else {
-            for (int stage = 0; stage < 3; stage++) {
-                BiquadDesign.identity(df1, stage * BiquadDesign.DF1_SIZE);
-            }
-        }
         for (int stage = 0; stage < 3; stage++) {
-            for (int c = 0; c < BiquadDesign.DF1_SIZE; c++) {
-                layout.setDouble(MixLayout.D_DF1 + stage * BiquadDesign.DF1_SIZE + c, row, df1[stage * BiquadDesign.DF1_SIZE + c]);
+            int at = stage * BiquadDesign.DF1_SIZE;
+            BiquadDesign.Shape shape = BiquadDesign.Shape.values()[stage];
+            double gain = active ? params[off + 3 * stage + 1] : 0;
+            BiquadDesign.design(shape, params[off + 3 * stage], gain, params[off + 3 * stage + 2], sampleRate, df1, at);
+            BiquadDesign.toSvf(df1, at, svf, 0);
+            if (!active) {
+                BiquadDesign.identity(df1, at);
+                svf[BiquadDesign.SVF_M0] = 1;
+                svf[BiquadDesign.SVF_M1] = 0;
+                svf[BiquadDesign.SVF_M2] = 0;
             }
-            BiquadDesign.toSvf(df1, stage * BiquadDesign.DF1_SIZE, svf, 0);
+            for (int c = 0; c < BiquadDesign.DF1_SIZE; c++) {
+                layout.setDouble(MixLayout.D_DF1 + at + c, row, df1[at + c]);
+            }
             for (int c = 0; c < BiquadDesign.SVF_SIZE; c++) {
                 layout.setFloat(MixLayout.F_SVF + stage * BiquadDesign.SVF_SIZE + c, row, (float) svf[c]);
             }

@@ -2,6 +2,7 @@ package cloud.dawg.dsp.backend.jni;
 
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
+import cloud.dawg.dsp.backend.SvfRetune;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +12,7 @@ import java.lang.foreign.ValueLayout;
  * The Java half of the native kernel: it owns the C state (off-heap) and hands C one context
  * of addresses, so a block costs one JNI call and no copies.
  */
-final class NativeMixKernel implements MixKernel {
+final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     // Context slots (int64 each), mirrored in mix_kernel.c through the generated header.
     static final int CTX_IN_LEFT = 0, CTX_IN_RIGHT = 1, CTX_OUT_LEFT = 2, CTX_OUT_RIGHT = 3;
     static final int CTX_MIX_LEFT = 4, CTX_MIX_RIGHT = 5, CTX_FLOAT_PARAMS = 6, CTX_DOUBLE_PARAMS = 7;
@@ -24,7 +25,8 @@ final class NativeMixKernel implements MixKernel {
     static final int F_SVF = MixLayout.F_SVF, F_COMP_ENGAGED = MixLayout.F_COMP_ENGAGED,
             F_COMP_THRESHOLD = MixLayout.F_COMP_THRESHOLD, F_COMP_SLOPE = MixLayout.F_COMP_SLOPE,
             F_MATRIX_BASE = MixLayout.F_MATRIX_BASE, F_MATRIX_STEP = MixLayout.F_MATRIX_STEP;
-    static final int STATE_COMPONENTS = 14, MASTER_STATE_SIZE = 25, LANES = MixLayout.LANE_PADDING;
+    static final int STATE_COMPONENTS = SvfRetune.COMPONENTS, HISTORY = SvfRetune.HISTORY;
+    static final int MASTER_STATE_SIZE = 25, LANES = MixLayout.LANE_PADDING;
     /** Frames per side in the C bus scratch: the largest block a session may use. */
     static final int BUS_FRAMES = 8192;
 
@@ -34,9 +36,12 @@ final class NativeMixKernel implements MixKernel {
     private final MemorySegment state;
     private final MemorySegment masterState;
     private final int stride;
+    private final MixLayout layout;
+    private final SvfRetune retuner = new SvfRetune();
 
     NativeMixKernel(MixLayout layout, int sampleRate) {
         stride = layout.stride();
+        this.layout = layout;
         state = arena.allocate((long) STATE_COMPONENTS * stride * Float.BYTES, 64);
         masterState = arena.allocate(MASTER_STATE_SIZE * Double.BYTES, 64);
         // bus partial sums (L, R) and the EQ scratch (L, R)
@@ -73,6 +78,21 @@ final class NativeMixKernel implements MixKernel {
     @Override
     public void reset(int row) {
         reset(contextAddress, row);
+    }
+
+    @Override
+    public void retune(int row) {
+        retuner.retune(layout, row, this);
+    }
+
+    @Override
+    public float get(int component, int row) {
+        return state.getAtIndex(ValueLayout.JAVA_FLOAT, (long) component * stride + row);
+    }
+
+    @Override
+    public void set(int component, int row, float value) {
+        state.setAtIndex(ValueLayout.JAVA_FLOAT, (long) component * stride + row, value);
     }
 
     @Override

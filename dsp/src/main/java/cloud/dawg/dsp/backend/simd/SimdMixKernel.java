@@ -2,6 +2,7 @@ package cloud.dawg.dsp.backend.simd;
 
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
+import cloud.dawg.dsp.backend.SvfRetune;
 import cloud.dawg.dsp.backend.scalar.ReferenceStrip;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -22,13 +23,13 @@ import java.util.Arrays;
  * float pair (hi + lo) so that its slow release does not stall on float32 rounding.
  * The master strip, a single strip, runs in double through {@link ReferenceStrip}.
  */
-final class SimdMixKernel implements MixKernel {
+final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final float FLUSH_BELOW = 1e-30f;
-    // state components, each a row-indexed array of stride floats
-    private static final int IC = 0;        // 2 sides x 3 stages x (ic1, ic2)
-    private static final int GAIN_HI = 12, GAIN_LO = 13, COMPONENTS = 14;
+    // state components (shared layout, see SvfRetune), each a row-indexed array of stride floats
+    private static final int IC = SvfRetune.IC, GAIN_HI = SvfRetune.GAIN_HI, GAIN_LO = SvfRetune.GAIN_LO;
+    private static final int HISTORY = SvfRetune.HISTORY, COMPONENTS = SvfRetune.COMPONENTS;
 
     private final MixLayout layout;
     private final int stride, rows;
@@ -38,6 +39,7 @@ final class SimdMixKernel implements MixKernel {
     private final float[] meterScratch;      // peak L, peak R, sum L, sum R for one group
     private final float attack, release;
     private final ReferenceStrip master;
+    private final SvfRetune retuner = new SvfRetune();
 
     static int lanes() {
         return S.length();
@@ -89,8 +91,8 @@ final class SimdMixKernel implements MixKernel {
      * vectors: a helper C2 declines to inline boxes its vectors on every call.
      */
     private void processGroup(int group, int offset, int frames, boolean firstGroup) {
-        equalise(group, offset, frames, layout.inLeft(), IC, eqLeft);
-        equalise(group, offset, frames, layout.inRight(), IC + 6, eqRight);
+        equalise(group, offset, frames, layout.inLeft(), IC, HISTORY, eqLeft);
+        equalise(group, offset, frames, layout.inRight(), IC + 6, HISTORY + 8, eqRight);
         dynamics(group, offset, frames, firstGroup);
         sanitise(group);
     }
@@ -101,7 +103,13 @@ final class SimdMixKernel implements MixKernel {
     }
 
     /** Low shelf, peak and high shelf as trapezoidal SVFs for one side of one group. */
-    private void equalise(int group, int offset, int frames, MemorySegment in, int stateBase, float[] out) {
+    private void equalise(int group, int offset, int frames, MemorySegment in, int stateBase, int historyBase, float[] out) {
+        if (frames == 1) { // the frame before this one is the last one of the previous chunk
+            for (int signal = 0; signal < 4; signal++) {
+                int from = (historyBase + 2 * signal) * stride + group;
+                System.arraycopy(state, from, state, from + stride, S.length());
+            }
+        }
         final int lanes = S.length();
         MemorySegment p = layout.floatParams();
         final FloatVector la1 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF, group), ORDER), la2 = FloatVector.fromMemorySegment(S, p, paramOffset(MixLayout.F_SVF + 1, group), ORDER),
@@ -119,6 +127,7 @@ final class SimdMixKernel implements MixKernel {
         long step = (long) stride * Float.BYTES;
         for (int i = 0; i < frames; i++, at += step) {
             FloatVector x = FloatVector.fromMemorySegment(S, in, at, ORDER);
+            FloatVector input = x;
             // v3 = x - ic2, v1 = a1 ic1 + a2 v3 (as ic1 + (a1 - 1) ic1 + a2 v3), v2 = ic2 + a2 ic1 + a3 v3,
             // ic1 = 2 v1 - ic1, ic2 = 2 v2 - ic2, y = m0 x + m1 v1 + m2 v2
             FloatVector v3 = x.sub(s1b);
@@ -127,18 +136,28 @@ final class SimdMixKernel implements MixKernel {
             s1a = v1.add(v1).sub(s1a);
             s1b = v2.add(v2).sub(s1b);
             x = lm2.fma(v2, lm1.fma(v1, lm0.mul(x)));
+            FloatVector low = x;
             v3 = x.sub(s2b);
             v1 = ma2.fma(v3, ma1.fma(s2a, s2a));
             v2 = ma3.fma(v3, ma2.fma(s2a, s2b));
             s2a = v1.add(v1).sub(s2a);
             s2b = v2.add(v2).sub(s2b);
             x = mm2.fma(v2, mm1.fma(v1, mm0.mul(x)));
+            FloatVector mid = x;
             v3 = x.sub(s3b);
             v1 = ha2.fma(v3, ha1.fma(s3a, s3a));
             v2 = ha3.fma(v3, ha2.fma(s3a, s3b));
             s3a = v1.add(v1).sub(s3a);
             s3b = v2.add(v2).sub(s3b);
-            hm2.fma(v2, hm1.fma(v1, hm0.mul(x))).intoArray(out, i * lanes);
+            FloatVector high = hm2.fma(v2, hm1.fma(v1, hm0.mul(x)));
+            high.intoArray(out, i * lanes);
+            if (i >= frames - 2) { // each stage's last two inputs and outputs, for SvfRetune
+                int age = i == frames - 1 ? 0 : 1;
+                input.intoArray(state, (historyBase + age) * stride + group);
+                low.intoArray(state, (historyBase + 2 + age) * stride + group);
+                mid.intoArray(state, (historyBase + 4 + age) * stride + group);
+                high.intoArray(state, (historyBase + 6 + age) * stride + group);
+            }
         }
         s1a.intoArray(state, (stateBase) * stride + group);
         s1b.intoArray(state, (stateBase + 1) * stride + group);
@@ -256,6 +275,21 @@ final class SimdMixKernel implements MixKernel {
                 layout.countReset(group + lane);
             }
         }
+    }
+
+    @Override
+    public void retune(int row) {
+        retuner.retune(layout, row, this);
+    }
+
+    @Override
+    public float get(int component, int row) {
+        return state[component * stride + row];
+    }
+
+    @Override
+    public void set(int component, int row, float value) {
+        state[component * stride + row] = value;
     }
 
     @Override
