@@ -21,7 +21,7 @@ import java.util.Arrays;
  */
 public final class SynthEngine {
     public static final double STEAL_FADE_SECONDS = 0.002;
-    private static final int OFF = 0, ATTACK = 1, DECAY = 2, SUSTAIN = 3, RELEASE = 4;
+    private static final int OFF = 0, ATTACK = 1, DECAY = 2, SUSTAIN = 3, RELEASE = 4, FADING = 5;
     private static final int NOTE_ON = 0, NOTE_OFF = 1, PEDAL = 2, ALL_OFF = 3;
     private static final int PHASE_SHIFT = 32 - Wavetables.BITS;
     private static final double PHASE_FRACTION = 1.0 / (1 << PHASE_SHIFT);
@@ -41,20 +41,16 @@ public final class SynthEngine {
     private final double attackStep, decayStep, sustainLevel, releaseFrames;
     private final int fadeFrames;
 
-    // voices, structure of arrays; index [osc * voices + voice] for oscillator state
-    private final int voices;
+    // Slots, structure of arrays: 0..voices-1 are the voices, voices + v is voice v's shadow, where a
+    // stolen note fades out (stage FADING, envelope frozen). Oscillator state is at [osc * slots + slot].
+    private final int voices, slots;
     private final int[] stage, note;
     private final long[] age;
     private final boolean[] held;
     private final int[] phase, step;
-    /** Per oscillator and voice, the table level it reads (null: silent, above Nyquist). */
+    /** Per oscillator and slot, the table level it reads (null: silent, above Nyquist). */
     private final float[][] table;
-    private final double[] env, releaseStep, velocity, ic1, ic2;
-    // shadows: stolen voices fading out
-    private final boolean[] fading;
-    private final int[] shadowPhase, shadowStep;
-    private final float[][] shadowTable;
-    private final double[] shadowEnv, shadowVelocity, shadowIc1, shadowIc2, shadowFade;
+    private final double[] env, releaseStep, velocity, ic1, ic2, fade;
 
     private long notesStarted;
     private boolean pedalDown;
@@ -95,27 +91,20 @@ public final class SynthEngine {
         this.fadeFrames = Math.max(1, (int) Math.round(STEAL_FADE_SECONDS * sampleRate));
 
         voices = instrument.maxVoices();
-        stage = new int[voices];
-        note = new int[voices];
-        age = new long[voices];
-        held = new boolean[voices];
-        phase = new int[2 * voices];
-        step = new int[2 * voices];
-        table = new float[2 * voices][];
-        env = new double[voices];
-        releaseStep = new double[voices];
-        velocity = new double[voices];
-        ic1 = new double[voices];
-        ic2 = new double[voices];
-        fading = new boolean[voices];
-        shadowPhase = new int[2 * voices];
-        shadowStep = new int[2 * voices];
-        shadowTable = new float[2 * voices][];
-        shadowEnv = new double[voices];
-        shadowVelocity = new double[voices];
-        shadowIc1 = new double[voices];
-        shadowIc2 = new double[voices];
-        shadowFade = new double[voices];
+        slots = 2 * voices;
+        stage = new int[slots];
+        note = new int[slots];
+        age = new long[slots];
+        held = new boolean[slots];
+        phase = new int[2 * slots];
+        step = new int[2 * slots];
+        table = new float[2 * slots][];
+        env = new double[slots];
+        releaseStep = new double[slots];
+        velocity = new double[slots];
+        ic1 = new double[slots];
+        ic2 = new double[slots];
+        fade = new double[slots];
         int queue = Math.max(256, 4 * voices);
         eventOffset = new int[queue];
         eventType = new int[queue];
@@ -300,9 +289,10 @@ public final class SynthEngine {
         velocity[v] = vel / 127.0;
         ic1[v] = 0;
         ic2[v] = 0;
+        fade[v] = 1;
         for (int o = 0; o < oscillators; o++) {
             double f = 440 * Math.pow(2, (n - 69) / 12.0) * Math.pow(2, instrument.oscillators().get(o).detuneCents() / 1200);
-            int i = o * voices + v;
+            int i = o * slots + v;
             phase[i] = 0;
             step[i] = (int) Math.round(f / sampleRate * 4294967296.0);
             int lvl = tables.level(f);
@@ -339,18 +329,19 @@ public final class SynthEngine {
 
     /** Moves a stolen voice into its shadow slot to fade out (replacing a shadow still fading there). */
     private void shadow(int v) {
-        fading[v] = true;
+        int sh = voices + v;
         for (int o = 0; o < oscillators; o++) {
-            int i = o * voices + v;
-            shadowPhase[i] = phase[i];
-            shadowStep[i] = step[i];
-            shadowTable[i] = table[i];
+            phase[o * slots + sh] = phase[o * slots + v];
+            step[o * slots + sh] = step[o * slots + v];
+            table[o * slots + sh] = table[o * slots + v];
         }
-        shadowEnv[v] = env[v];
-        shadowVelocity[v] = velocity[v];
-        shadowIc1[v] = ic1[v];
-        shadowIc2[v] = ic2[v];
-        shadowFade[v] = 1;
+        stage[sh] = FADING;
+        note[sh] = note[v];
+        env[sh] = env[v];
+        velocity[sh] = velocity[v];
+        ic1[sh] = ic1[v];
+        ic2[sh] = ic2[v];
+        fade[sh] = 1;
     }
 
     private void release(int v) {
@@ -369,12 +360,9 @@ public final class SynthEngine {
         if (from >= to) {
             return;
         }
-        for (int v = 0; v < voices; v++) {
-            if (stage[v] != OFF) {
-                renderVoice(v, from, to);
-            }
-            if (fading[v]) {
-                renderShadow(v, from, to);
+        for (int slot = 0; slot < slots; slot++) {
+            if (stage[slot] != OFF) {
+                renderSlot(slot, from, to);
             }
         }
     }
@@ -386,16 +374,18 @@ public final class SynthEngine {
         return a + (t[index + 1] - a) * ((p & ((1 << PHASE_SHIFT) - 1)) * PHASE_FRACTION);
     }
 
-    private void renderVoice(int v, int from, int to) {
+    /** Renders a voice or a shadow: oscillators, filter, envelope (frozen while fading) and fade. */
+    private void renderSlot(int v, int from, int to) {
         final double gain = instrument.gain() * velocity[v];
+        final double fadeStep = 1.0 / fadeFrames;
         // both oscillators in locals for the span; a missing or silent one has level 0 and a table of zeros
-        final int i0 = v, i1 = voices + v;
+        final int i0 = v, i1 = slots + v;
         final float[] t0 = table[i0] != null ? table[i0] : SILENCE;
         final float[] t1 = oscillators > 1 && table[i1] != null ? table[i1] : SILENCE;
         final double l0 = oscLevel[0], l1 = oscillators > 1 ? oscLevel[1] : 0;
         final int s0 = step[i0], s1 = oscillators > 1 ? step[i1] : 0;
         int p0 = phase[i0], p1 = oscillators > 1 ? phase[i1] : 0;
-        double e = env[v], c1 = ic1[v], c2 = ic2[v];
+        double e = env[v], c1 = ic1[v], c2 = ic2[v], f = fade[v];
         int st = stage[v];
         for (int i = from; i < to; i++) {
             switch (st) {
@@ -423,6 +413,12 @@ public final class SynthEngine {
                         st = OFF;
                     }
                 }
+                case FADING -> {
+                    f = Math.max(0, f - fadeStep);
+                    if (f == 0) {
+                        st = OFF;
+                    }
+                }
                 default -> { }
             }
             double x = l0 * read(t0, p0) + l1 * read(t1, p1);
@@ -436,7 +432,7 @@ public final class SynthEngine {
                 c2 = 2 * v2 - c2;
                 x = v2;
             }
-            mix[i] += x * e * gain;
+            mix[i] += x * e * gain * f; // f is exactly 1 except while fading
             if (st == OFF) {
                 break;
             }
@@ -448,46 +444,12 @@ public final class SynthEngine {
         env[v] = e;
         ic1[v] = c1;
         ic2[v] = c2;
+        fade[v] = f;
         stage[v] = st;
     }
 
-    private void renderShadow(int v, int from, int to) {
-        final double gain = instrument.gain() * shadowVelocity[v] * shadowEnv[v];
-        final double fadeStep = 1.0 / fadeFrames;
-        final int i0 = v, i1 = voices + v;
-        final float[] t0 = shadowTable[i0] != null ? shadowTable[i0] : SILENCE;
-        final float[] t1 = oscillators > 1 && shadowTable[i1] != null ? shadowTable[i1] : SILENCE;
-        final double l0 = oscLevel[0], l1 = oscillators > 1 ? oscLevel[1] : 0;
-        final int s0 = shadowStep[i0], s1 = oscillators > 1 ? shadowStep[i1] : 0;
-        int p0 = shadowPhase[i0], p1 = oscillators > 1 ? shadowPhase[i1] : 0;
-        double fade = shadowFade[v], c1 = shadowIc1[v], c2 = shadowIc2[v];
-        for (int i = from; i < to && fade > 0; i++) {
-            fade = Math.max(0, fade - fadeStep);
-            double x = l0 * read(t0, p0) + l1 * read(t1, p1);
-            p0 += s0;
-            p1 += s1;
-            if (filtered) {
-                double v3 = x - c2;
-                double v1 = svfA1 * c1 + svfA2 * v3;
-                double v2 = c2 + svfA2 * c1 + svfA3 * v3;
-                c1 = 2 * v1 - c1;
-                c2 = 2 * v2 - c2;
-                x = v2;
-            }
-            mix[i] += x * gain * fade;
-        }
-        shadowPhase[i0] = p0;
-        if (oscillators > 1) {
-            shadowPhase[i1] = p1;
-        }
-        shadowFade[v] = fade;
-        shadowIc1[v] = c1;
-        shadowIc2[v] = c2;
-        fading[v] = fade > 0;
-    }
-
     private void flushTinyState() {
-        for (int v = 0; v < voices; v++) {
+        for (int v = 0; v < slots; v++) {
             if (Math.abs(ic1[v]) < FLUSH_BELOW) {
                 ic1[v] = 0;
             }
