@@ -22,9 +22,6 @@ public record EqBand(double freq, double gainDb, double q) {
         }
     }
 
-    EqBand withGainDb(double newGainDb) {
-        return new EqBand(freq, newGainDb, q);
-    }
 
     /** Checks the upper frequency limit, which depends on the sample rate. */
     void validateFor(String band, int sampleRate) {

@@ -23,8 +23,4 @@ public record EqSettings(boolean active, EqBand low, EqBand mid, EqBand high) {
         return new EqSettings(on, low, mid, high);
     }
 
-    /** The same EQ with every gain at 0 dB: what an inactive EQ sounds like, to ramp to and from. */
-    EqSettings flat() {
-        return new EqSettings(true, low.withGainDb(0), mid.withGainDb(0), high.withGainDb(0));
-    }
 }
