@@ -7,10 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures realtime capacity per backend on one core.",
@@ -61,7 +61,6 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("dawg bench: " + e.getMessage());
             return DawgCli.BAD_INPUT;
         }
-        List<Row> rows = new ArrayList<>();
         Double scalarNs = null;
         for (MixBackend b : backends) {
             if (!b.availability().available()) {
@@ -74,16 +73,14 @@ final class BenchCommand implements Callable<Integer> {
                 continue;
             }
             try (MixWorkload w = new MixWorkload(b, tracks, sampleRate, block)) {
-                warmUp(w);
+                warmUp(() -> w.measure(0.5).nsPerTrackBlock());
                 MixWorkload.Measurement m = w.measure(seconds);
                 MixWorkload.Measurement tail = w.measure(Math.max(0.5, seconds / 4), true);
                 MixWorkload.Measurement normal = w.measure(Math.max(0.5, seconds / 4));
                 if (b.name().equals("scalar")) {
                     scalarNs = m.nsPerTrackBlock();
                 }
-                Row row = new Row(b, m, tail.nsPerTrackBlock() / normal.nsPerTrackBlock());
-                rows.add(row);
-                print(row, scalarNs);
+                print(new Row(b, m, tail.nsPerTrackBlock() / normal.nsPerTrackBlock()), scalarNs);
             }
         }
         return 0;
@@ -93,10 +90,10 @@ final class BenchCommand implements Callable<Integer> {
      * Runs until the JIT has settled: two half-second rounds within 5 % of each other (at most
      * 20 rounds). The Vector API code is 100x slower until C2 has compiled it.
      */
-    private static void warmUp(MixWorkload w) {
-        double previous = w.measure(0.5).nsPerTrackBlock();
+    private static void warmUp(DoubleSupplier halfSecondRound) {
+        double previous = halfSecondRound.getAsDouble();
         for (int round = 0; round < 20; round++) {
-            double now = w.measure(0.5).nsPerTrackBlock();
+            double now = halfSecondRound.getAsDouble();
             if (Math.abs(now - previous) < 0.05 * previous) {
                 return;
             }
@@ -115,14 +112,7 @@ final class BenchCommand implements Callable<Integer> {
             return DawgCli.BAD_INPUT;
         }
         SynthWorkload w = new SynthWorkload(voices, sampleRate, block);
-        double previous = w.measure(0.5).nsPerVoiceBlock();
-        for (int round = 0; round < 20; round++) {
-            double now = w.measure(0.5).nsPerVoiceBlock();
-            if (Math.abs(now - previous) < 0.05 * previous) {
-                break;
-            }
-            previous = now;
-        }
+        warmUp(() -> w.measure(0.5).nsPerVoiceBlock());
         SynthWorkload.Measurement m = w.measure(seconds);
         if (json) {
             System.out.printf(Locale.ROOT, "{\"backend\":\"scalar\",\"available\":true,\"voices\":%d,\"blockSize\":%d,"

@@ -2,7 +2,6 @@ package cloud.dawg.render;
 
 import cloud.dawg.dsp.backend.MixBackend;
 import cloud.dawg.dsp.mix.MixEngine;
-import cloud.dawg.dsp.synth.SynthEngine;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -37,35 +36,15 @@ public final class OfflineRenderer {
     public static Result render(Project project, Path outDir, MixBackend backend, Progress progress)
             throws ProjectException, IOException {
         int block = project.blockSize();
-        List<WavSource> sources = new ArrayList<>();
-        List<List<MidiNotes.Event>> notes = new ArrayList<>();
-        List<SynthEngine> synths = new ArrayList<>();
+        List<TrackInput> inputs = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
         List<FloatWavWriter> writers = new ArrayList<>();
         try {
             long longest = 0;
             for (Project.Track track : project.tracks()) {
-                String owner = "track '" + track.name() + "'";
-                if (track.isInstrument()) {
-                    List<MidiNotes.Event> events = MidiNotes.read(track.midi(), project.sampleRate(), owner);
-                    sources.add(null);
-                    notes.add(events);
-                    synths.add(new SynthEngine(track.instrument(), project.sampleRate(), block));
-                    long end = events.isEmpty() ? 0 : events.getLast().frame();
-                    // the last event plus the release, so the final notes ring out
-                    longest = Math.max(longest, end + (long) Math.ceil(track.instrument().envelope().release() * project.sampleRate()) + 1);
-                    continue;
-                }
-                WavSource source = WavSource.open(track.file(), owner, block);
-                sources.add(source);
-                notes.add(null);
-                synths.add(null);
-                if (source.sampleRate() != project.sampleRate()) {
-                    throw new ProjectException("track '" + track.name() + "': source.file: " + track.file().getFileName()
-                            + " is at " + source.sampleRate() + " Hz but the project's sampleRate is " + project.sampleRate()
-                            + " Hz (resample it first)");
-                }
-                longest = Math.max(longest, source.frames());
+                TrackInput input = TrackInput.open(track, project.sampleRate(), block);
+                inputs.add(input);
+                longest = Math.max(longest, input.frames());
             }
             long frames = project.lengthFrames().orElse(longest);
             if (frames == 0) {
@@ -86,7 +65,6 @@ public final class OfflineRenderer {
 
             int n = project.tracks().size();
             float[][] inL = new float[n][block], inR = new float[n][block];
-            int[] nextEvent = new int[n];
             float[] outL = new float[block], outR = new float[block];
             long sanitised, resets;
             try (MixEngine engine = new MixEngine(backend, project.sampleRate(), block, n)) {
@@ -99,12 +77,7 @@ public final class OfflineRenderer {
                 for (long at = 0; at < frames; at += block) {
                     int len = (int) Math.min(block, frames - at);
                     for (int t = 0; t < n; t++) {
-                        if (synths.get(t) != null) {
-                            nextEvent[t] = play(notes.get(t), nextEvent[t], synths.get(t), at, len);
-                            synths.get(t).process(inL[t], inR[t], 0, len);
-                        } else {
-                            sources.get(t).read(inL[t], inR[t], len);
-                        }
+                        inputs.get(t).read(inL[t], inR[t], len);
                         engine.writeInput(t, inL[t], inR[t], 0, len);
                     }
                     engine.process(len);
@@ -133,10 +106,8 @@ public final class OfflineRenderer {
             progress.update(frames, frames);
             return new Result(frames, finals, sanitised, resets, backend.name());
         } finally {
-            for (WavSource source : sources) {
-                if (source != null) {
-                    source.close();
-                }
+            for (TrackInput input : inputs) {
+                input.close();
             }
             for (FloatWavWriter writer : writers) {
                 writer.close();
@@ -145,21 +116,6 @@ public final class OfflineRenderer {
                 Files.deleteIfExists(temp);
             }
         }
-    }
-
-    /** Queues the events that fall in the block starting at frame {@code at}; returns the next event's index. */
-    private static int play(List<MidiNotes.Event> events, int next, SynthEngine synth, long at, int len) {
-        while (next < events.size() && events.get(next).frame() < at + len) {
-            MidiNotes.Event e = events.get(next++);
-            int offset = (int) (e.frame() - at);
-            switch (e.type()) {
-                case NOTE_ON -> synth.noteOn(offset, e.note(), e.value());
-                case NOTE_OFF -> synth.noteOff(offset, e.note());
-                case SUSTAIN -> synth.sustain(offset, e.value() != 0);
-                case ALL_NOTES_OFF -> synth.allNotesOff(offset);
-            }
-        }
-        return next;
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -5,7 +5,6 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
 import java.io.BufferedInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,7 +16,7 @@ import java.nio.file.Path;
  * mono feeds both sides). javax.sound parses the file (RIFF chunks, WAVE_FORMAT_EXTENSIBLE);
  * this class scales the samples, checks what the renderer needs and pads with silence.
  */
-public final class WavSource implements Closeable {
+public final class WavSource implements TrackInput {
     private final AudioInputStream samples;
     private final int channels;
     private final int bytesPerSample;
@@ -93,9 +92,11 @@ public final class WavSource implements Closeable {
 
     public int sampleRate() { return sampleRate; }
     public int channels() { return channels; }
+    @Override
     public long frames() { return frames; }
 
     /** Reads the next {@code n} frames into {@code left}/{@code right}; past the end, silence. */
+    @Override
     public void read(float[] left, float[] right, int n) throws IOException {
         int available = (int) Math.max(0, Math.min(n, frames - position));
         int frameBytes = channels * bytesPerSample;

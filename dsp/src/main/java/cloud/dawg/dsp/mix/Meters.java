@@ -68,11 +68,16 @@ public final class Meters {
         readRmsRight[index] = (float) Math.sqrt(m.getAtIndex(ValueLayout.JAVA_FLOAT, (long) MixLayout.METER_SUM_RIGHT * rows + layoutRow) / window);
     }
 
-    void clear(int row) {
+    /** Forgets a freed row: its readings and what the kernel had accumulated for it. */
+    void clear(MixLayout layout, int row) {
+        for (int column = 0; column < MixLayout.METER_COLUMNS; column++) {
+            layout.meters().setAtIndex(ValueLayout.JAVA_FLOAT, (long) column * layout.rows() + row, 0f);
+        }
         readPeakLeft[row] = readPeakRight[row] = readRmsLeft[row] = readRmsRight[row] = 0;
     }
 
-    void reset() {
+    void reset(MixLayout layout) {
+        layout.meters().fill((byte) 0);
         Arrays.fill(readPeakLeft, 0);
         Arrays.fill(readPeakRight, 0);
         Arrays.fill(readRmsLeft, 0);

@@ -312,8 +312,7 @@ public final class MixEngine implements AutoCloseable {
     /** Clears all filter, compressor and meter state, as if the session started again. */
     public void reset() {
         kernel.resetAll();
-        meters.reset();
-        layout.meters().fill((byte) 0);
+        meters.reset(layout);
     }
 
     @Override
@@ -529,10 +528,7 @@ public final class MixEngine implements AutoCloseable {
         }
         writeMatrix(slot);
         clearInput(slot, maxBlock);
-        meters.clear(slot);
-        for (int column = 0; column < MixLayout.METER_COLUMNS; column++) {
-            layout.meters().setAtIndex(ValueLayout.JAVA_FLOAT, (long) column * layout.rows() + slot, 0f);
-        }
+        meters.clear(layout, slot);
         while (liveRows > 0 && state[liveRows - 1] == SlotState.FREE) {
             liveRows--;
         }

@@ -32,11 +32,11 @@ final class NativeLibrary {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String osName = os.contains("linux") ? "linux" : os.contains("mac") ? "macos" : os.contains("win") ? "windows" : os;
         String archName = switch (arch) {
-            case "amd64", "x86_64" -> "x86-64";
+            case "amd64", "x86_64" -> "x86_64";
             case "aarch64", "arm64" -> "aarch64";
             default -> arch;
         };
-        return osName + "-" + archName.replace("x86-64", "x86_64");
+        return osName + "-" + archName;
     }
 
     static NativeLibrary load() {

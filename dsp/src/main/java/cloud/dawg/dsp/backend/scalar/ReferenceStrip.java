@@ -40,24 +40,23 @@ public final class ReferenceStrip {
      */
     public boolean process(MixLayout layout, int row, MemorySegment inL, MemorySegment inR,
                            MemorySegment outL, MemorySegment outR, long first, int step, int frames) {
-        int rows = layout.rows();
-        MemorySegment p = layout.doubleParams();
-        double lb0 = col(p, rows, MixLayout.D_DF1, row), lb1 = col(p, rows, MixLayout.D_DF1 + 1, row),
-               lb2 = col(p, rows, MixLayout.D_DF1 + 2, row), la1 = col(p, rows, MixLayout.D_DF1 + 3, row),
-               la2 = col(p, rows, MixLayout.D_DF1 + 4, row);
-        double mb0 = col(p, rows, MixLayout.D_DF1 + 5, row), mb1 = col(p, rows, MixLayout.D_DF1 + 6, row),
-               mb2 = col(p, rows, MixLayout.D_DF1 + 7, row), ma1 = col(p, rows, MixLayout.D_DF1 + 8, row),
-               ma2 = col(p, rows, MixLayout.D_DF1 + 9, row);
-        double hb0 = col(p, rows, MixLayout.D_DF1 + 10, row), hb1 = col(p, rows, MixLayout.D_DF1 + 11, row),
-               hb2 = col(p, rows, MixLayout.D_DF1 + 12, row), ha1 = col(p, rows, MixLayout.D_DF1 + 13, row),
-               ha2 = col(p, rows, MixLayout.D_DF1 + 14, row);
-        boolean engaged = col(p, rows, MixLayout.D_COMP_ENGAGED, row) != 0;
-        double threshold = col(p, rows, MixLayout.D_COMP_THRESHOLD, row);
-        double ratio = col(p, rows, MixLayout.D_COMP_RATIO, row);
-        double ll = col(p, rows, MixLayout.D_MATRIX_BASE, row), lr = col(p, rows, MixLayout.D_MATRIX_BASE + 1, row),
-               rl = col(p, rows, MixLayout.D_MATRIX_BASE + 2, row), rr = col(p, rows, MixLayout.D_MATRIX_BASE + 3, row);
-        double dll = col(p, rows, MixLayout.D_MATRIX_STEP, row), dlr = col(p, rows, MixLayout.D_MATRIX_STEP + 1, row),
-               drl = col(p, rows, MixLayout.D_MATRIX_STEP + 2, row), drr = col(p, rows, MixLayout.D_MATRIX_STEP + 3, row);
+        MixLayout p = layout; // parameters are read once per chunk, then kept in locals
+        double lb0 = p.getDouble(MixLayout.D_DF1, row), lb1 = p.getDouble(MixLayout.D_DF1 + 1, row),
+               lb2 = p.getDouble(MixLayout.D_DF1 + 2, row), la1 = p.getDouble(MixLayout.D_DF1 + 3, row),
+               la2 = p.getDouble(MixLayout.D_DF1 + 4, row);
+        double mb0 = p.getDouble(MixLayout.D_DF1 + 5, row), mb1 = p.getDouble(MixLayout.D_DF1 + 6, row),
+               mb2 = p.getDouble(MixLayout.D_DF1 + 7, row), ma1 = p.getDouble(MixLayout.D_DF1 + 8, row),
+               ma2 = p.getDouble(MixLayout.D_DF1 + 9, row);
+        double hb0 = p.getDouble(MixLayout.D_DF1 + 10, row), hb1 = p.getDouble(MixLayout.D_DF1 + 11, row),
+               hb2 = p.getDouble(MixLayout.D_DF1 + 12, row), ha1 = p.getDouble(MixLayout.D_DF1 + 13, row),
+               ha2 = p.getDouble(MixLayout.D_DF1 + 14, row);
+        boolean engaged = p.getDouble(MixLayout.D_COMP_ENGAGED, row) != 0;
+        double threshold = p.getDouble(MixLayout.D_COMP_THRESHOLD, row);
+        double ratio = p.getDouble(MixLayout.D_COMP_RATIO, row);
+        double ll = p.getDouble(MixLayout.D_MATRIX_BASE, row), lr = p.getDouble(MixLayout.D_MATRIX_BASE + 1, row),
+               rl = p.getDouble(MixLayout.D_MATRIX_BASE + 2, row), rr = p.getDouble(MixLayout.D_MATRIX_BASE + 3, row);
+        double dll = p.getDouble(MixLayout.D_MATRIX_STEP, row), dlr = p.getDouble(MixLayout.D_MATRIX_STEP + 1, row),
+               drl = p.getDouble(MixLayout.D_MATRIX_STEP + 2, row), drr = p.getDouble(MixLayout.D_MATRIX_STEP + 3, row);
 
         double[] s = state;
         double lx1 = s[0], lx2 = s[1], ly1 = s[2], ly2 = s[3];
@@ -118,6 +117,7 @@ public final class ReferenceStrip {
             sumR += yr * yr;
         }
         MemorySegment m = layout.meters();
+        int rows = layout.rows();
         long mp = row;
         m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), peakL));
         mp += rows;
@@ -152,7 +152,4 @@ public final class ReferenceStrip {
         return false;
     }
 
-    private static double col(MemorySegment p, int rows, int column, int row) {
-        return p.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) column * rows + row);
-    }
 }
