@@ -1,6 +1,6 @@
 package cloud.dawg.benchmarks;
 
-import cloud.dawg.dsp.backend.MixBackends;
+import cloud.dawg.dsp.backend.Backends;
 import cloud.dawg.dsp.workload.MixWorkload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,7 +41,7 @@ public class MixBlockBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        workload = new MixWorkload(MixBackends.byName(backend), tracks, 48000, 128);
+        workload = new MixWorkload(Backends.byName(backend), tracks, 48000, 128);
     }
 
     @TearDown(Level.Trial)

@@ -1,7 +1,7 @@
 package cloud.dawg.cli;
 
-import cloud.dawg.dsp.backend.MixBackend;
-import cloud.dawg.dsp.backend.MixBackends;
+import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.Backends;
 
 import java.util.List;
 import java.util.Locale;
@@ -11,11 +11,11 @@ final class BackendChoice {
     private BackendChoice() {
     }
 
-    static MixBackend single(String name) throws BadInput {
+    static Backend single(String name) throws BadInput {
         if (name.equalsIgnoreCase("auto")) {
-            return MixBackends.preferred();
+            return Backends.preferred();
         }
-        MixBackend backend = byName(name);
+        Backend backend = byName(name);
         if (!backend.availability().available()) {
             throw new BadInput("--backend " + name + ": unavailable here: " + backend.availability().reason());
         }
@@ -23,16 +23,16 @@ final class BackendChoice {
     }
 
     /** For benchmarks: {@code all} means every backend (unavailable ones reported, not run). */
-    static List<MixBackend> many(String name) throws BadInput {
+    static List<Backend> many(String name) throws BadInput {
         if (name.equalsIgnoreCase("all") || name.equalsIgnoreCase("auto")) {
-            return MixBackends.all();
+            return Backends.all();
         }
         return List.of(single(name));
     }
 
-    private static MixBackend byName(String name) throws BadInput {
+    private static Backend byName(String name) throws BadInput {
         try {
-            return MixBackends.byName(name.toLowerCase(Locale.ROOT));
+            return Backends.byName(name.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new BadInput("--backend: " + e.getMessage() + " or auto");
         }

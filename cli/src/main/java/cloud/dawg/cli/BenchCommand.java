@@ -1,6 +1,6 @@
 package cloud.dawg.cli;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.workload.MixWorkload;
 import cloud.dawg.dsp.workload.SynthWorkload;
 import picocli.CommandLine.Command;
@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("dawg bench: --tracks must be 1..4096 and --seconds positive");
             return DawgCli.BAD_INPUT;
         }
-        List<MixBackend> backends;
+        List<Backend> backends;
         try {
             backends = BackendChoice.many(backend);
         } catch (BackendChoice.BadInput e) {
@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
             return DawgCli.BAD_INPUT;
         }
         Double scalarNs = null;
-        for (MixBackend b : backends) {
+        for (Backend b : backends) {
             if (!b.availability().available()) {
                 if (json) {
                     System.out.printf(Locale.ROOT, "{\"backend\":\"%s\",\"available\":false,\"reason\":%s}%n", b.name(),
@@ -134,12 +134,12 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Row(MixBackend backend, MixWorkload.Measurement m, double tailRatio) {
+    private record Row(Backend backend, MixWorkload.Measurement m, double tailRatio) {
     }
 
     private void print(Row r, Double scalarNs) {
         double speedup = scalarNs == null ? Double.NaN : scalarNs / r.m.nsPerTrackBlock();
-        MixBackend.Capabilities caps = r.backend.capabilities();
+        Backend.Capabilities caps = r.backend.capabilities();
         if (json) {
             System.out.printf(Locale.ROOT, "{\"backend\":\"%s\",\"available\":true,\"isa\":\"%s\",\"lanes\":%d,\"tracks\":%d,"
                             + "\"blockSize\":%d,\"sampleRate\":%d,\"nsPerTrackBlock\":%.1f,\"realtimeStripsPerCore\":%.0f,"

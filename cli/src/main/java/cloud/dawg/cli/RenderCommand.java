@@ -1,6 +1,6 @@
 package cloud.dawg.cli;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.render.OfflineRenderer;
 import cloud.dawg.render.Project;
 import cloud.dawg.render.ProjectException;
@@ -30,7 +30,7 @@ final class RenderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            MixBackend chosen = BackendChoice.single(backend);
+            Backend chosen = BackendChoice.single(backend);
             Project parsed = ProjectParser.parse(project);
             ProgressBar bar = ProgressBar.onTerminal();
             long started = System.nanoTime();

@@ -1,6 +1,6 @@
 package cloud.dawg.render;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.mix.MixEngine;
 
 import java.io.IOException;
@@ -33,7 +33,7 @@ public final class OfflineRenderer {
     private OfflineRenderer() {
     }
 
-    public static Result render(Project project, Path outDir, MixBackend backend, Progress progress)
+    public static Result render(Project project, Path outDir, Backend backend, Progress progress)
             throws ProjectException, IOException {
         int block = project.blockSize();
         List<TrackInput> inputs = new ArrayList<>();

@@ -1,8 +1,8 @@
 package cloud.dawg.render;
 
-import cloud.dawg.dsp.backend.MixBackend;
-import cloud.dawg.dsp.backend.MixBackends;
-import cloud.dawg.dsp.backend.scalar.ScalarMixBackend;
+import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.Backends;
+import cloud.dawg.dsp.backend.scalar.ScalarBackend;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,15 +33,15 @@ class GoldenRenderTest {
         try (Stream<Path> list = Files.list(root)) {
             dirs = list.filter(Files::isDirectory).sorted().toList();
         }
-        return dirs.stream().flatMap(d -> MixBackends.NAMES.stream().map(b -> Arguments.of(d.getFileName().toString(), b, d)));
+        return dirs.stream().flatMap(d -> Backends.NAMES.stream().map(b -> Arguments.of(d.getFileName().toString(), b, d)));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
     void shouldRenderLikeTheReferenceJavaScript(String name, String backendName, Path dir) throws Exception {
-        MixBackend backend = MixBackends.byName(backendName);
+        Backend backend = Backends.byName(backendName);
         Assumptions.assumeTrue(backend.availability().available(), backend.availability().reason());
-        double tolerance = backendName.equals(ScalarMixBackend.NAME) ? 1e-6 : 1e-4;
+        double tolerance = backendName.equals(ScalarBackend.NAME) ? 1e-6 : 1e-4;
         Project project = ProjectParser.parse(dir.resolve("project.json"));
         OfflineRenderer.Result result = OfflineRenderer.render(project, out, backend, OfflineRenderer.Progress.NONE);
         List<Path> expected;

@@ -1,6 +1,6 @@
 package cloud.dawg.render;
 
-import cloud.dawg.dsp.backend.scalar.ScalarMixBackend;
+import cloud.dawg.dsp.backend.scalar.ScalarBackend;
 import cloud.dawg.dsp.synth.InstrumentSettings;
 import cloud.dawg.dsp.synth.SynthEngine;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class InstrumentTrackTest {
         Files.writeString(dir.resolve("p.json"), """
                 {"tracks": [{"name": "keys", "source": {"midi": "notes-1.mid"}}]}""");
         Project project = ProjectParser.parse(dir.resolve("p.json"));
-        OfflineRenderer.Result result = OfflineRenderer.render(project, dir.resolve("out"), new ScalarMixBackend(), OfflineRenderer.Progress.NONE);
+        OfflineRenderer.Result result = OfflineRenderer.render(project, dir.resolve("out"), new ScalarBackend(), OfflineRenderer.Progress.NONE);
         int release = (int) Math.ceil(InstrumentSettings.DEFAULT.envelope().release() * 48000);
         assertEquals(120000 + release + 1, result.frames(), "to the last note-off plus the release");
         float[][] keys = WavFiles.read(dir.resolve("out/keys.wav"));

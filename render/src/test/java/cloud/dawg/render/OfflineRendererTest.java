@@ -1,6 +1,6 @@
 package cloud.dawg.render;
 
-import cloud.dawg.dsp.backend.scalar.ScalarMixBackend;
+import cloud.dawg.dsp.backend.scalar.ScalarBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +46,7 @@ class OfflineRendererTest {
         writePcm16(dir.resolve("mono.wav"), 48000, 1, new short[]{16384, -16384, 8192});
         Path out = dir.resolve("out");
         Project p = ProjectParser.parse(project("{\"lengthFrames\": 5, \"tracks\": [{\"name\": \"m\", \"source\": {\"file\": \"mono.wav\"}}]}"));
-        OfflineRenderer.render(p, out, new ScalarMixBackend(), OfflineRenderer.Progress.NONE);
+        OfflineRenderer.render(p, out, new ScalarBackend(), OfflineRenderer.Progress.NONE);
         float[][] track = WavFiles.read(out.resolve("m.wav"));
         // centre pan on stereo input: L' = L + R*cos(pi/2) = L, R' = R*sin(pi/2) = R
         assertArrayEquals(new float[]{0.5f, -0.5f, 0.25f, 0, 0}, track[0], 1e-7f);
@@ -62,7 +62,7 @@ class OfflineRendererTest {
         Project p = ProjectParser.parse(project("{\"tracks\": [{\"name\": \"a\", \"source\": {\"file\": \"a.wav\"}},"
                 + " {\"name\": \"b\", \"source\": {\"file\": \"b.wav\"}}]}"));
         ProjectException e = assertThrows(ProjectException.class,
-                () -> OfflineRenderer.render(p, out, new ScalarMixBackend(), OfflineRenderer.Progress.NONE));
+                () -> OfflineRenderer.render(p, out, new ScalarBackend(), OfflineRenderer.Progress.NONE));
         assertTrue(e.getMessage().startsWith("track 'b': source.file: b.wav is at 44100 Hz but the project's sampleRate is 48000 Hz"), e.getMessage());
         assertTrue(!Files.exists(out) || isEmpty(out), "no partial output");
     }
@@ -71,7 +71,7 @@ class OfflineRendererTest {
     void shouldNameAMissingSource() throws Exception {
         Project p = ProjectParser.parse(project("{\"tracks\": [{\"name\": \"gone\", \"source\": {\"file\": \"nope.wav\"}}]}"));
         ProjectException e = assertThrows(ProjectException.class,
-                () -> OfflineRenderer.render(p, dir.resolve("out"), new ScalarMixBackend(), OfflineRenderer.Progress.NONE));
+                () -> OfflineRenderer.render(p, dir.resolve("out"), new ScalarBackend(), OfflineRenderer.Progress.NONE));
         assertTrue(e.getMessage().startsWith("track 'gone': source.file: "), e.getMessage());
         assertTrue(e.getMessage().endsWith("does not exist"), e.getMessage());
     }
@@ -81,7 +81,7 @@ class OfflineRendererTest {
         Files.writeString(dir.resolve("text.wav"), "hello, I am not audio");
         Project p = ProjectParser.parse(project("{\"tracks\": [{\"name\": \"t\", \"source\": {\"file\": \"text.wav\"}}]}"));
         ProjectException e = assertThrows(ProjectException.class,
-                () -> OfflineRenderer.render(p, dir.resolve("out"), new ScalarMixBackend(), OfflineRenderer.Progress.NONE));
+                () -> OfflineRenderer.render(p, dir.resolve("out"), new ScalarBackend(), OfflineRenderer.Progress.NONE));
         assertTrue(e.getMessage().contains("track 't': source.file: text.wav is not a WAV file"), e.getMessage());
     }
 
@@ -92,7 +92,7 @@ class OfflineRendererTest {
         Files.createDirectories(out);
         Files.writeString(out.resolve("a.wav"), "old");
         Project p = ProjectParser.parse(project("{\"tracks\": [{\"name\": \"a\", \"source\": {\"file\": \"a.wav\"}}]}"));
-        OfflineRenderer.render(p, out, new ScalarMixBackend(), OfflineRenderer.Progress.NONE);
+        OfflineRenderer.render(p, out, new ScalarBackend(), OfflineRenderer.Progress.NONE);
         assertEquals(2, WavFiles.read(out.resolve("a.wav"))[0].length);
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(2, files.count(), "a.wav and mix.wav only");

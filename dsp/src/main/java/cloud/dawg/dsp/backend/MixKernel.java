@@ -2,7 +2,7 @@ package cloud.dawg.dsp.backend;
 
 /**
  * One backend's DSP for one session: every track's strip, the bus sum and the master strip,
- * on the buffers and parameters of a {@link MixLayout}. Created by {@link MixBackend#open};
+ * on the buffers and parameters of a {@link MixLayout}. Created by {@link Backend#openMix};
  * called by one thread at a time.
  *
  * <p>Contract for {@link #process}: for frames {@code [offset, offset + frames)}, each live row

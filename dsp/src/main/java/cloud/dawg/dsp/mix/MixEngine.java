@@ -1,6 +1,6 @@
 package cloud.dawg.dsp.mix;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
 import cloud.dawg.dsp.strip.InvalidParameterException;
@@ -35,7 +35,7 @@ public final class MixEngine implements AutoCloseable {
 
     private enum SlotState { FREE, LIVE, REMOVING }
 
-    private final MixBackend backend;
+    private final Backend backend;
     private final int sampleRate;
     private final int maxBlock;
     private final MixLayout layout;
@@ -65,7 +65,7 @@ public final class MixEngine implements AutoCloseable {
     private long stateResets;
     private final long[] sanitisedPerRow;
 
-    public MixEngine(MixBackend backend, int sampleRate, int maxBlock, int capacity) {
+    public MixEngine(Backend backend, int sampleRate, int maxBlock, int capacity) {
         if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
             throw new InvalidParameterException("sampleRate", sampleRate + " is outside " + MIN_SAMPLE_RATE + ".." + MAX_SAMPLE_RATE);
         }
@@ -75,7 +75,7 @@ public final class MixEngine implements AutoCloseable {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new InvalidParameterException("capacity", capacity + " is outside 1.." + MAX_CAPACITY);
         }
-        MixBackend.Availability availability = backend.availability();
+        Backend.Availability availability = backend.availability();
         if (!availability.available()) {
             throw new IllegalStateException("backend " + backend.name() + " is unavailable: " + availability.reason());
         }
@@ -83,7 +83,7 @@ public final class MixEngine implements AutoCloseable {
         this.sampleRate = sampleRate;
         this.maxBlock = maxBlock;
         this.layout = new MixLayout(capacity, maxBlock);
-        this.kernel = backend.open(layout, sampleRate);
+        this.kernel = backend.openMix(layout, sampleRate);
         this.coefficients = new StripCoefficients(sampleRate);
         this.rampFrames = (int) Math.round(RAMP_SECONDS * sampleRate);
         int rows = capacity + 1;

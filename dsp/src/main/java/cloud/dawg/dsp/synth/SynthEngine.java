@@ -1,17 +1,25 @@
 package cloud.dawg.dsp.synth;
 
+import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.SynthKernel;
+import cloud.dawg.dsp.backend.SynthLayout;
+import cloud.dawg.dsp.backend.scalar.ScalarBackend;
 import cloud.dawg.dsp.strip.InvalidParameterException;
 
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static cloud.dawg.dsp.backend.SynthLayout.*;
 
 /**
  * One instrument: a preallocated pool of voices playing note events at their exact frame inside
- * a block. This is the reference (scalar, double precision) implementation of the synth voice
- * in docs/DSP.md; the SIMD and native synth kernels will share its voice allocation.
+ * a block, rendered by one backend's {@link SynthKernel} (the synth voice of docs/DSP.md). The
+ * engine owns the pool and the events, the same for every backend; the kernel renders.
  *
  * <p>Per voice: up to two oscillators reading the shared band-limited {@link Wavetables} with a
  * pinned 32-bit phase ({@code step = round(f / fs * 2^32)}, wrapping), optional trapezoidal SVF
- * low-pass, linear ADSR, times velocity / 127 and the instrument gain, the same on both sides.
+ * low-pass, linear ADSR whose segments last whole frames, times velocity / 127 and the
+ * instrument gain, the same on both sides.
  * A new note takes a free voice, else steals the oldest releasing voice, else the oldest
  * voice; a stolen voice keeps sounding in a shadow slot while it fades out over 2 ms, so the
  * newest note always plays and nothing clicks.
@@ -19,39 +27,27 @@ import java.util.Arrays;
  * <p>Queue events for the next block ({@link #noteOn}, {@link #noteOff}, {@link #sustain},
  * {@link #allNotesOff}), then {@link #process}. Nothing allocates after construction.
  */
-public final class SynthEngine {
+public final class SynthEngine implements AutoCloseable {
     public static final double STEAL_FADE_SECONDS = 0.002;
-    private static final int OFF = 0, ATTACK = 1, DECAY = 2, SUSTAIN = 3, RELEASE = 4, FADING = 5;
     private static final int NOTE_ON = 0, NOTE_OFF = 1, PEDAL = 2, ALL_OFF = 3;
-    private static final int PHASE_SHIFT = 32 - Wavetables.BITS;
-    private static final double PHASE_FRACTION = 1.0 / (1 << PHASE_SHIFT);
-    private static final double FLUSH_BELOW = 1e-30;
-    /** Read in place of a missing or silent oscillator's table (its level is then 0 too). */
-    private static final float[] SILENCE = new float[Wavetables.SIZE + 1];
 
     private final int sampleRate;
     private final int maxBlock;
     private final InstrumentSettings instrument;
     private final Wavetables tables;
-    private final int oscillators;
     private final Waveform[] wave;
-    private final double[] oscLevel;
-    private final double svfA1, svfA2, svfA3;
-    private final boolean filtered;
-    private final double attackStep, decayStep, sustainLevel, releaseFrames;
-    private final int fadeFrames;
+    private final double[] detune;
+    private final int attackFrames, releaseFrames, fadeFrames;
+    private final double sustainLevel;
 
-    // Slots, structure of arrays: 0..voices-1 are the voices, voices + v is voice v's shadow, where a
-    // stolen note fades out (stage FADING, envelope frozen). Oscillator state is at [osc * slots + slot].
-    private final int voices, slots;
-    private final int[] stage, note;
+    private final SynthLayout layout;
+    private final SynthKernel kernel;
+    private final String backendName;
+    // Allocation state, per voice (slots voices..2*voices-1 are the shadows, which only fade out).
+    private final int voices;
+    private final int[] note;
     private final long[] age;
     private final boolean[] held;
-    private final int[] phase, step;
-    /** Per oscillator and slot, the table level it reads (null: silent, above Nyquist). */
-    private final float[][] table;
-    private final double[] env, releaseStep, velocity, ic1, ic2, fade;
-
     private long notesStarted;
     private boolean pedalDown;
 
@@ -59,9 +55,12 @@ public final class SynthEngine {
     private final int[] eventOffset, eventType, eventNote, eventValue;
     private int events;
 
-    private final double[] mix;
-
+    /** An instrument on the reference (scalar) backend. */
     public SynthEngine(InstrumentSettings instrument, int sampleRate, int maxBlock) {
+        this(new ScalarBackend(), instrument, sampleRate, maxBlock);
+    }
+
+    public SynthEngine(Backend backend, InstrumentSettings instrument, int sampleRate, int maxBlock) {
         instrument.validateFor(sampleRate);
         if (maxBlock < 16 || maxBlock > 8192) {
             throw new InvalidParameterException("blockSize", maxBlock + " is outside 16..8192");
@@ -70,51 +69,66 @@ public final class SynthEngine {
         this.maxBlock = maxBlock;
         this.instrument = instrument;
         this.tables = Wavetables.forSampleRate(sampleRate);
-        this.oscillators = instrument.oscillators().size();
+        int oscillators = instrument.oscillators().size();
         this.wave = new Waveform[oscillators];
-        this.oscLevel = new double[oscillators];
+        this.detune = new double[oscillators];
         for (int o = 0; o < oscillators; o++) {
             wave[o] = instrument.oscillators().get(o).wave();
-            oscLevel[o] = instrument.oscillators().get(o).level();
+            detune[o] = instrument.oscillators().get(o).detuneCents();
         }
-        FilterSettings f = instrument.filter();
-        this.filtered = f.active();
-        double g = Math.tan(Math.PI * f.cutoffHz() / sampleRate), k = 1 / f.q();
-        this.svfA1 = 1 / (1 + g * (g + k));
-        this.svfA2 = g * svfA1;
-        this.svfA3 = g * svfA2;
         EnvelopeSettings e = instrument.envelope();
-        this.attackStep = e.attack() > 0 ? 1 / (e.attack() * sampleRate) : Double.POSITIVE_INFINITY;
-        this.decayStep = e.decay() > 0 ? (1 - e.sustain()) / (e.decay() * sampleRate) : Double.POSITIVE_INFINITY;
+        this.attackFrames = frames(e.attack());
+        int decayFrames = frames(e.decay());
         this.sustainLevel = e.sustain();
-        this.releaseFrames = e.release() * sampleRate;
-        this.fadeFrames = Math.max(1, (int) Math.round(STEAL_FADE_SECONDS * sampleRate));
+        this.releaseFrames = frames(e.release());
+        this.fadeFrames = Math.max(1, frames(STEAL_FADE_SECONDS));
 
         voices = instrument.maxVoices();
-        slots = 2 * voices;
-        stage = new int[slots];
-        note = new int[slots];
-        age = new long[slots];
-        held = new boolean[slots];
-        phase = new int[2 * slots];
-        step = new int[2 * slots];
-        table = new float[2 * slots][];
-        env = new double[slots];
-        releaseStep = new double[slots];
-        velocity = new double[slots];
-        ic1 = new double[slots];
-        ic2 = new double[slots];
-        fade = new double[slots];
+        layout = new SynthLayout(voices, maxBlock);
+        layout.setConstant(C_OSCILLATORS, oscillators);
+        layout.setConstant(C_LEVEL0, instrument.oscillators().get(0).level());
+        layout.setConstant(C_LEVEL1, oscillators > 1 ? instrument.oscillators().get(1).level() : 0);
+        FilterSettings f = instrument.filter();
+        double g = Math.tan(Math.PI * f.cutoffHz() / sampleRate), k = 1 / f.q();
+        double a1 = 1 / (1 + g * (g + k));
+        layout.setConstant(C_FILTERED, f.active() ? 1 : 0);
+        layout.setConstant(C_SVF_A1, a1);
+        layout.setConstant(C_SVF_A2, g * a1);
+        layout.setConstant(C_SVF_A3, g * g * a1);
+        layout.setConstant(C_DECAY_FRAMES, decayFrames);
+        layout.setConstant(C_DECAY_SLOPE, decayFrames > 0 ? -(1 - sustainLevel) / decayFrames : 0);
+        layout.setConstant(C_SUSTAIN, sustainLevel);
+        int silence = Wavetables.silenceOffset();
+        for (int row = 0; row < layout.rows(); row++) {
+            layout.setInt(I_TABLE, row, silence);
+            layout.setInt(I_TABLE + 1, row, silence);
+        }
+        note = new int[voices];
+        age = new long[voices];
+        held = new boolean[voices];
         int queue = Math.max(256, 4 * voices);
         eventOffset = new int[queue];
         eventType = new int[queue];
         eventNote = new int[queue];
         eventValue = new int[queue];
-        mix = new double[maxBlock];
+        try {
+            kernel = backend.openSynth(layout, tables.data());
+        } catch (RuntimeException | Error failure) {
+            layout.close();
+            throw failure;
+        }
+        backendName = backend.name();
+    }
+
+    /** A duration in whole frames: envelope segments start and end on frames, the same in every backend. */
+    private int frames(double seconds) {
+        return (int) Math.round(seconds * sampleRate);
     }
 
     public InstrumentSettings instrument() { return instrument; }
     public int sampleRate() { return sampleRate; }
+    /** The backend rendering the voices. */
+    public String backend() { return backendName; }
 
     /** Starts {@code note} (0..127) with {@code velocity} (1..127; 0 means note-off, as in MIDI) at frame {@code offset} of the next block. */
     public void noteOn(int offset, int note, int velocity) {
@@ -141,11 +155,15 @@ public final class SynthEngine {
         enqueue(offset, ALL_OFF, 0, 0);
     }
 
+    private int stage(int slot) {
+        return layout.getInt(I_STAGE, slot);
+    }
+
     /** Voices sounding (attack to release), not counting stolen voices fading out. */
     public int activeVoices() {
         int n = 0;
         for (int v = 0; v < voices; v++) {
-            n += stage[v] != OFF ? 1 : 0;
+            n += stage(v) != OFF ? 1 : 0;
         }
         return n;
     }
@@ -153,7 +171,7 @@ public final class SynthEngine {
     /** Whether some voice is playing {@code note} (in any stage but off). */
     public boolean isSounding(int note) {
         for (int v = 0; v < voices; v++) {
-            if (stage[v] != OFF && this.note[v] == note) {
+            if (stage(v) != OFF && this.note[v] == note) {
                 return true;
             }
         }
@@ -164,11 +182,11 @@ public final class SynthEngine {
     double envelopeOf(int note) {
         int found = -1;
         for (int v = 0; v < voices; v++) {
-            if (stage[v] != OFF && this.note[v] == note && (found < 0 || age[v] > age[found])) {
+            if (stage(v) != OFF && this.note[v] == note && (found < 0 || age[v] > age[found])) {
                 found = v;
             }
         }
-        return found < 0 ? -1 : env[found];
+        return found < 0 ? -1 : layout.level(found);
     }
 
     /** Renders the next block, applying the queued events at their frames; left and right are equal. */
@@ -184,21 +202,26 @@ public final class SynthEngine {
             }
         }
         sortEvents();
-        Arrays.fill(mix, 0, frames, 0);
         int at = 0;
         for (int i = 0; i < events; i++) {
-            render(at, eventOffset[i]);
-            at = eventOffset[i];
+            if (eventOffset[i] > at) {
+                kernel.render(at, eventOffset[i]);
+                at = eventOffset[i];
+            }
             apply(eventType[i], eventNote[i], eventValue[i]);
         }
         events = 0;
-        render(at, frames);
-        for (int i = 0; i < frames; i++) {
-            float s = (float) mix[i];
-            left[toIndex + i] = s;
-            right[toIndex + i] = s;
-        }
-        flushTinyState();
+        kernel.render(at, frames);
+        kernel.finish(frames);
+        MemorySegment out = layout.out();
+        MemorySegment.copy(out, ValueLayout.JAVA_FLOAT, 0, left, toIndex, frames);
+        MemorySegment.copy(out, ValueLayout.JAVA_FLOAT, 0, right, toIndex, frames);
+    }
+
+    @Override
+    public void close() {
+        kernel.close();
+        layout.close();
     }
 
     // ---- events ----
@@ -247,7 +270,7 @@ public final class SynthEngine {
             case NOTE_ON -> start(n, value);
             case NOTE_OFF -> {
                 for (int v = 0; v < voices; v++) {
-                    if (note[v] == n && stage[v] != OFF && stage[v] != RELEASE && !held[v]) {
+                    if (note[v] == n && stage(v) != OFF && stage(v) != RELEASE && !held[v]) {
                         if (pedalDown) {
                             held[v] = true;
                         } else {
@@ -270,7 +293,7 @@ public final class SynthEngine {
             default -> {
                 for (int v = 0; v < voices; v++) {
                     held[v] = false;
-                    if (stage[v] != OFF && stage[v] != RELEASE) {
+                    if (stage(v) != OFF && stage(v) != RELEASE) {
                         release(v);
                     }
                 }
@@ -280,33 +303,30 @@ public final class SynthEngine {
 
     private void start(int n, int vel) {
         int v = pickVoice();
-        if (stage[v] != OFF) {
+        if (stage(v) != OFF) {
             shadow(v);
         }
         note[v] = n;
         age[v] = ++notesStarted;
         held[v] = false;
-        velocity[v] = vel / 127.0;
-        ic1[v] = 0;
-        ic2[v] = 0;
-        fade[v] = 1;
-        for (int o = 0; o < oscillators; o++) {
-            double f = 440 * Math.pow(2, (n - 69) / 12.0) * Math.pow(2, instrument.oscillators().get(o).detuneCents() / 1200);
-            int i = o * slots + v;
-            phase[i] = 0;
-            step[i] = (int) Math.round(f / sampleRate * 4294967296.0);
-            int lvl = tables.level(f);
-            table[i] = lvl == Wavetables.SILENT ? null : tables.table(wave[o], lvl);
+        layout.setDouble(D_GAIN, v, instrument.gain() * (vel / 127.0));
+        layout.setDouble(D_IC1, v, 0);
+        layout.setDouble(D_IC2, v, 0);
+        layout.setFloat(F_IC1, v, 0);
+        layout.setFloat(F_IC2, v, 0);
+        for (int o = 0; o < wave.length; o++) {
+            double f = 440 * Math.pow(2, (n - 69) / 12.0) * Math.pow(2, detune[o] / 1200);
+            int level = tables.level(f);
+            layout.setInt(I_PHASE + o, v, 0);
+            layout.setInt(I_STEP + o, v, (int) Math.round(f / sampleRate * 4294967296.0));
+            layout.setInt(I_TABLE + o, v, level == Wavetables.SILENT ? Wavetables.silenceOffset() : Wavetables.offset(wave[o], level));
         }
-        if (attackStep != Double.POSITIVE_INFINITY) {
-            stage[v] = ATTACK;
-            env[v] = 0;
-        } else if (decayStep != Double.POSITIVE_INFINITY) {
-            stage[v] = DECAY;
-            env[v] = 1;
+        if (attackFrames > 0) {
+            layout.beginSegment(v, ATTACK, 0, 1.0 / attackFrames, attackFrames);
         } else {
-            stage[v] = SUSTAIN;
-            env[v] = sustainLevel;
+            // no attack: the decay (or sustain) starts at full level
+            layout.beginSegment(v, ATTACK, 1.0, 0, 0);
+            layout.endSegment(v);
         }
     }
 
@@ -314,10 +334,11 @@ public final class SynthEngine {
     private int pickVoice() {
         int oldestReleasing = -1, oldest = 0;
         for (int v = 0; v < voices; v++) {
-            if (stage[v] == OFF) {
+            int stage = stage(v);
+            if (stage == OFF) {
                 return v;
             }
-            if (stage[v] == RELEASE && (oldestReleasing < 0 || age[v] < age[oldestReleasing])) {
+            if (stage == RELEASE && (oldestReleasing < 0 || age[v] < age[oldestReleasing])) {
                 oldestReleasing = v;
             }
             if (age[v] < age[oldest]) {
@@ -327,135 +348,20 @@ public final class SynthEngine {
         return oldestReleasing >= 0 ? oldestReleasing : oldest;
     }
 
-    /** Moves a stolen voice into its shadow slot to fade out (replacing a shadow still fading there). */
+    /** Moves a stolen voice into its shadow slot to fade out from its current level (replacing a shadow still fading there). */
     private void shadow(int v) {
-        int sh = voices + v;
-        for (int o = 0; o < oscillators; o++) {
-            phase[o * slots + sh] = phase[o * slots + v];
-            step[o * slots + sh] = step[o * slots + v];
-            table[o * slots + sh] = table[o * slots + v];
-        }
-        stage[sh] = FADING;
-        note[sh] = note[v];
-        env[sh] = env[v];
-        velocity[sh] = velocity[v];
-        ic1[sh] = ic1[v];
-        ic2[sh] = ic2[v];
-        fade[sh] = 1;
+        int shadow = voices + v;
+        layout.copySlot(v, shadow);
+        double level = layout.level(v);
+        layout.beginSegment(shadow, FADING, level, -level / fadeFrames, fadeFrames);
     }
 
     private void release(int v) {
-        if (releaseFrames <= 0) {
-            stage[v] = OFF;
-            env[v] = 0;
+        if (releaseFrames == 0) {
+            layout.beginSegment(v, OFF, 0, 0, ENDLESS);
             return;
         }
-        stage[v] = RELEASE;
-        releaseStep[v] = env[v] / releaseFrames;
-    }
-
-    // ---- rendering ----
-
-    private void render(int from, int to) {
-        if (from >= to) {
-            return;
-        }
-        for (int slot = 0; slot < slots; slot++) {
-            if (stage[slot] != OFF) {
-                renderSlot(slot, from, to);
-            }
-        }
-    }
-
-    /** One table read with linear interpolation at a 32-bit phase (top bits index, rest fraction). */
-    private static double read(float[] t, int p) {
-        int index = p >>> PHASE_SHIFT;
-        double a = t[index];
-        return a + (t[index + 1] - a) * ((p & ((1 << PHASE_SHIFT) - 1)) * PHASE_FRACTION);
-    }
-
-    /** Renders a voice or a shadow: oscillators, filter, envelope (frozen while fading) and fade. */
-    private void renderSlot(int v, int from, int to) {
-        final double gain = instrument.gain() * velocity[v];
-        final double fadeStep = 1.0 / fadeFrames;
-        // both oscillators in locals for the span; a missing or silent one has level 0 and a table of zeros
-        final int i0 = v, i1 = slots + v;
-        final float[] t0 = table[i0] != null ? table[i0] : SILENCE;
-        final float[] t1 = oscillators > 1 && table[i1] != null ? table[i1] : SILENCE;
-        final double l0 = oscLevel[0], l1 = oscillators > 1 ? oscLevel[1] : 0;
-        final int s0 = step[i0], s1 = oscillators > 1 ? step[i1] : 0;
-        int p0 = phase[i0], p1 = oscillators > 1 ? phase[i1] : 0;
-        double e = env[v], c1 = ic1[v], c2 = ic2[v], f = fade[v];
-        int st = stage[v];
-        for (int i = from; i < to; i++) {
-            switch (st) {
-                case ATTACK -> {
-                    e += attackStep;
-                    if (e >= 1) {
-                        e = 1;
-                        st = decayStep == Double.POSITIVE_INFINITY ? SUSTAIN : DECAY;
-                        if (st == SUSTAIN) {
-                            e = sustainLevel;
-                        }
-                    }
-                }
-                case DECAY -> {
-                    e -= decayStep;
-                    if (e <= sustainLevel) {
-                        e = sustainLevel;
-                        st = SUSTAIN;
-                    }
-                }
-                case RELEASE -> {
-                    e -= releaseStep[v];
-                    if (e <= 0) {
-                        e = 0;
-                        st = OFF;
-                    }
-                }
-                case FADING -> {
-                    f = Math.max(0, f - fadeStep);
-                    if (f == 0) {
-                        st = OFF;
-                    }
-                }
-                default -> { }
-            }
-            double x = l0 * read(t0, p0) + l1 * read(t1, p1);
-            p0 += s0; // wraps mod 2^32: the pinned phase
-            p1 += s1;
-            if (filtered) {
-                double v3 = x - c2;
-                double v1 = svfA1 * c1 + svfA2 * v3;
-                double v2 = c2 + svfA2 * c1 + svfA3 * v3;
-                c1 = 2 * v1 - c1;
-                c2 = 2 * v2 - c2;
-                x = v2;
-            }
-            mix[i] += x * e * gain * f; // f is exactly 1 except while fading
-            if (st == OFF) {
-                break;
-            }
-        }
-        phase[i0] = p0;
-        if (oscillators > 1) {
-            phase[i1] = p1;
-        }
-        env[v] = e;
-        ic1[v] = c1;
-        ic2[v] = c2;
-        fade[v] = f;
-        stage[v] = st;
-    }
-
-    private void flushTinyState() {
-        for (int v = 0; v < slots; v++) {
-            if (Math.abs(ic1[v]) < FLUSH_BELOW) {
-                ic1[v] = 0;
-            }
-            if (Math.abs(ic2[v]) < FLUSH_BELOW) {
-                ic2[v] = 0;
-            }
-        }
+        double level = layout.level(v);
+        layout.beginSegment(v, RELEASE, level, -level / releaseFrames, releaseFrames);
     }
 }

@@ -1,6 +1,7 @@
 package cloud.dawg.dsp.synth;
 
-import java.util.EnumMap;
+import cloud.dawg.dsp.backend.SynthLayout;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * instrument and backend (about 1.3 MB per rate).
  */
 public final class Wavetables {
-    public static final int BITS = 13;
+    public static final int BITS = SynthLayout.TABLE_BITS;
     public static final int SIZE = 1 << BITS;
     public static final int LEVELS = 12;
     /** Harmonics in level 0; level j holds {@code TOP_HARMONICS >> j}. */
@@ -27,13 +28,22 @@ public final class Wavetables {
 
     private static final Map<Integer, Wavetables> BY_RATE = new ConcurrentHashMap<>();
 
+    /** Floats per table in {@link #data()}: the table and its guard sample. */
+    public static final int STRIDE = SIZE + 1;
+
     private final int sampleRate;
-    private final Map<Waveform, float[][]> tables = new EnumMap<>(Waveform.class);
+    /** Every table of every waveform end to end, then one silent table: what all backends read. */
+    private final float[] data;
 
     private Wavetables(int sampleRate) {
         this.sampleRate = sampleRate;
-        for (Waveform w : Waveform.values()) {
-            tables.put(w, build(w));
+        Waveform[] waves = Waveform.values();
+        this.data = new float[(waves.length * LEVELS + 1) * STRIDE];
+        for (Waveform w : waves) {
+            float[][] levels = build(w);
+            for (int level = 0; level < LEVELS; level++) {
+                System.arraycopy(levels[level], 0, data, offset(w, level), STRIDE);
+            }
         }
     }
 
@@ -46,9 +56,22 @@ public final class Wavetables {
         return sampleRate;
     }
 
-    /** Level {@code level} of a waveform: {@value #SIZE} + 1 samples, the last equal to the first. */
-    public float[] table(Waveform waveform, int level) {
-        return tables.get(waveform)[level];
+    /**
+     * All tables in one array, read-only by contract: level {@code l} of waveform {@code w} starts
+     * at {@link #offset}{@code (w, l)} and holds {@value #SIZE} + 1 samples, the last equal to the first.
+     */
+    public float[] data() {
+        return data;
+    }
+
+    /** Where level {@code level} of {@code waveform} starts in {@link #data()}. */
+    public static int offset(Waveform waveform, int level) {
+        return (waveform.ordinal() * LEVELS + level) * STRIDE;
+    }
+
+    /** Where a table of zeros starts in {@link #data()}: read by silent and missing oscillators. */
+    public static int silenceOffset() {
+        return Waveform.values().length * LEVELS * STRIDE;
     }
 
     /** The richest level whose harmonics all stay at or below Nyquist for {@code frequency}, or {@link #SILENT}. */

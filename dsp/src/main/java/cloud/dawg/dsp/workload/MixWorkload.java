@@ -1,6 +1,6 @@
 package cloud.dawg.dsp.workload;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.mix.MixEngine;
 import cloud.dawg.dsp.strip.CompressorSettings;
 import cloud.dawg.dsp.strip.EqBand;
@@ -30,7 +30,7 @@ public final class MixWorkload implements AutoCloseable {
     private final float[] silence;
     private int cursor;
 
-    public MixWorkload(MixBackend backend, int tracks, int sampleRate, int block) {
+    public MixWorkload(Backend backend, int tracks, int sampleRate, int block) {
         this.tracks = tracks;
         this.block = block;
         this.sampleRate = sampleRate;

@@ -1,6 +1,6 @@
 package cloud.dawg.dsp.backend;
 
-import cloud.dawg.dsp.backend.scalar.ScalarMixBackend;
+import cloud.dawg.dsp.backend.scalar.ScalarBackend;
 import cloud.dawg.dsp.strip.StripSettings;
 import cloud.dawg.dsp.testing.RandomSessions;
 import cloud.dawg.dsp.testing.SessionRun;
@@ -36,7 +36,7 @@ class CrossBackendTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"simd", "native"})
     void shouldMatchScalarOnRandomSessions(String backendName) {
-        MixBackend backend = MixBackends.byName(backendName);
+        Backend backend = Backends.byName(backendName);
         Assumptions.assumeTrue(backend.availability().available(), backend.availability().reason());
         List<String> outside = new ArrayList<>();
         double worst = 0;
@@ -52,7 +52,7 @@ class CrossBackendTest {
         assertTrue(outside.size() <= GATE_FLIP_SHARE * SESSIONS, () -> backendName + " outside 1e-4 in " + outside);
     }
 
-    static double compare(MixBackend backend, int seed) {
+    static double compare(Backend backend, int seed) {
         SplittableRandom rnd = new SplittableRandom(seed * 7919L + 17);
         int rate = RATES[rnd.nextInt(RATES.length)];
         int tracks = seed % 10 == 0 ? 70 : 1 + rnd.nextInt(70);
@@ -65,7 +65,7 @@ class CrossBackendTest {
             RandomSessions.signal(rnd, rnd.nextInt(4), rate, inL[t], inR[t]);
         }
         StripSettings master = RandomSessions.strip(rnd, rate).withMute(false).withSolo(false).withGain(rnd.nextDouble(0.05, 0.5));
-        SessionRun reference = SessionRun.run(new ScalarMixBackend(), rate, block, strips, master, inL, inR, null);
+        SessionRun reference = SessionRun.run(new ScalarBackend(), rate, block, strips, master, inL, inR, null);
         SessionRun candidate = SessionRun.run(backend, rate, block, strips, master, inL, inR, null);
         return candidate.maxRelativeDifference(reference);
     }

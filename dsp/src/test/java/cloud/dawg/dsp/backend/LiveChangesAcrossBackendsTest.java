@@ -1,6 +1,6 @@
 package cloud.dawg.dsp.backend;
 
-import cloud.dawg.dsp.backend.scalar.ScalarMixBackend;
+import cloud.dawg.dsp.backend.scalar.ScalarBackend;
 import cloud.dawg.dsp.mix.MixEngine;
 import cloud.dawg.dsp.strip.CompressorSettings;
 import cloud.dawg.dsp.strip.EqBand;
@@ -33,7 +33,7 @@ class LiveChangesAcrossBackendsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"simd", "native"})
     void shouldFollowTheReferenceThroughParameterChanges(String backendName) {
-        MixBackend backend = MixBackends.byName(backendName);
+        Backend backend = Backends.byName(backendName);
         Assumptions.assumeTrue(backend.availability().available(), backend.availability().reason());
         double worst = 0;
         String worstCase = "";
@@ -70,7 +70,7 @@ class LiveChangesAcrossBackendsTest {
                 };
                 engine.setStrip(slot, next);
             };
-            SessionRun reference = SessionRun.run(new ScalarMixBackend(), rate, 128, strips, StripSettings.DEFAULT, inL, inR, changes);
+            SessionRun reference = SessionRun.run(new ScalarBackend(), rate, 128, strips, StripSettings.DEFAULT, inL, inR, changes);
             SessionRun candidate = SessionRun.run(backend, rate, 128, strips, StripSettings.DEFAULT, inL, inR, changes);
             double diff = candidate.maxRelativeDifference(reference);
             if (diff > worst) {

@@ -1,7 +1,7 @@
 package cloud.dawg.dsp.mix;
 
-import cloud.dawg.dsp.backend.MixBackend;
-import cloud.dawg.dsp.backend.MixBackends;
+import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.Backends;
 import cloud.dawg.dsp.strip.CompressorSettings;
 import cloud.dawg.dsp.strip.EqBand;
 import cloud.dawg.dsp.strip.EqSettings;
@@ -22,7 +22,7 @@ class MixEngineTest {
     private static final int FS = 48000, BLOCK = 128;
 
     private static MixEngine engine(String backend, int capacity) {
-        MixBackend b = MixBackends.byName(backend);
+        Backend b = Backends.byName(backend);
         Assumptions.assumeTrue(b.availability().available(), b.availability().reason());
         return new MixEngine(b, FS, BLOCK, capacity);
     }

@@ -1,6 +1,6 @@
 package cloud.dawg.dsp.testing;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.mix.MixEngine;
 import cloud.dawg.dsp.strip.StripSettings;
 
@@ -20,7 +20,7 @@ public final class SessionRun {
     /**
      * @param betweenBlocks called with the block index before each block, to change parameters
      */
-    public static SessionRun run(MixBackend backend, int sampleRate, int blockSize, StripSettings[] strips,
+    public static SessionRun run(Backend backend, int sampleRate, int blockSize, StripSettings[] strips,
                                  StripSettings master, float[][] inLeft, float[][] inRight,
                                  java.util.function.BiConsumer<MixEngine, Integer> betweenBlocks) {
         int frames = inLeft[0].length;

@@ -1,12 +1,14 @@
 package cloud.dawg.dsp.backend.scalar;
 
 import cloud.dawg.dsp.backend.BusSum;
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
+import cloud.dawg.dsp.backend.SynthKernel;
+import cloud.dawg.dsp.backend.SynthLayout;
 
 /** The reference: per sample, double precision, the browser's JavaScript semantics. Always available. */
-public final class ScalarMixBackend implements MixBackend {
+public final class ScalarBackend implements Backend {
     public static final String NAME = "scalar";
 
     @Override
@@ -25,7 +27,12 @@ public final class ScalarMixBackend implements MixBackend {
     }
 
     @Override
-    public MixKernel open(MixLayout layout, int sampleRate) {
+    public SynthKernel openSynth(SynthLayout layout, float[] tables) {
+        return new ReferenceVoices(layout, tables);
+    }
+
+    @Override
+    public MixKernel openMix(MixLayout layout, int sampleRate) {
         return new ScalarMixKernel(layout, sampleRate);
     }
 

@@ -1,8 +1,10 @@
 package cloud.dawg.dsp.backend.jni;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
+import cloud.dawg.dsp.backend.SynthKernel;
+import cloud.dawg.dsp.backend.SynthLayout;
 
 /**
  * C through JNI: one call per block (or ramp chunk) for all tracks, the bus and the master, on
@@ -10,23 +12,23 @@ import cloud.dawg.dsp.backend.MixLayout;
  * and flush-to-zero set for the call. Unavailable (with the reason) where the library is
  * missing or does not load; it never takes the JVM down.
  */
-public final class NativeMixBackend implements MixBackend {
+public final class NativeBackend implements Backend {
     public static final String NAME = "native";
-    private static volatile NativeMixBackend shared;
+    private static volatile NativeBackend shared;
 
     private final NativeLibrary library;
 
-    private NativeMixBackend(NativeLibrary library) {
+    private NativeBackend(NativeLibrary library) {
         this.library = library;
     }
 
     /** The backend for the library shipped in the jar, loaded once per JVM. */
-    public static NativeMixBackend shared() {
-        NativeMixBackend backend = shared;
+    public static NativeBackend shared() {
+        NativeBackend backend = shared;
         if (backend == null) {
-            synchronized (NativeMixBackend.class) {
+            synchronized (NativeBackend.class) {
                 if (shared == null) {
-                    shared = new NativeMixBackend(NativeLibrary.load());
+                    shared = new NativeBackend(NativeLibrary.load());
                 }
                 backend = shared;
             }
@@ -35,8 +37,8 @@ public final class NativeMixBackend implements MixBackend {
     }
 
     /** A backend for another library resource: for tests of a library that is missing or broken. */
-    static NativeMixBackend fromResource(String resource) {
-        return new NativeMixBackend(NativeLibrary.load(resource));
+    static NativeBackend fromResource(String resource) {
+        return new NativeBackend(NativeLibrary.load(resource));
     }
 
     @Override
@@ -59,7 +61,12 @@ public final class NativeMixBackend implements MixBackend {
     }
 
     @Override
-    public MixKernel open(MixLayout layout, int sampleRate) {
+    public SynthKernel openSynth(SynthLayout layout, float[] tables) {
+        throw new IllegalStateException("not yet");
+    }
+
+    @Override
+    public MixKernel openMix(MixLayout layout, int sampleRate) {
         if (!library.loaded()) {
             throw new IllegalStateException("native backend unavailable: " + library.reason());
         }

@@ -1,15 +1,17 @@
 package cloud.dawg.dsp.backend.simd;
 
-import cloud.dawg.dsp.backend.MixBackend;
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
+import cloud.dawg.dsp.backend.SynthKernel;
+import cloud.dawg.dsp.backend.SynthLayout;
 
 /**
  * The Java Vector API backend: float32, whole blocks, one track per SIMD lane. Available only
  * when the JVM was started with {@code --add-modules jdk.incubator.vector}; this class itself
  * never touches the module, so it can be asked without it.
  */
-public final class SimdMixBackend implements MixBackend {
+public final class SimdBackend implements Backend {
     public static final String NAME = "simd";
     private static final String MODULE = "jdk.incubator.vector";
 
@@ -38,7 +40,12 @@ public final class SimdMixBackend implements MixBackend {
     }
 
     @Override
-    public MixKernel open(MixLayout layout, int sampleRate) {
+    public SynthKernel openSynth(SynthLayout layout, float[] tables) {
+        throw new IllegalStateException("not yet");
+    }
+
+    @Override
+    public MixKernel openMix(MixLayout layout, int sampleRate) {
         Availability availability = availability();
         if (!availability.available()) {
             throw new IllegalStateException("simd backend unavailable: " + availability.reason());

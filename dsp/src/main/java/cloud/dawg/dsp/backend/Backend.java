@@ -1,11 +1,11 @@
 package cloud.dawg.dsp.backend;
 
 /**
- * A way of running the mix DSP: scalar Java (the reference), the Java Vector API, or native
- * C through JNI. A backend that cannot run on this JVM or machine still exists and says why
- * in {@link #availability()}.
+ * A way of running the DSP, mixer and synth alike: scalar Java (the reference), the Java
+ * Vector API, or native C through JNI. A backend that cannot run on this JVM or machine still
+ * exists and says why in {@link #availability()}.
  */
-public interface MixBackend {
+public interface Backend {
 
     /** {@code scalar}, {@code simd} or {@code native}. */
     String name();
@@ -16,11 +16,19 @@ public interface MixBackend {
     Capabilities capabilities();
 
     /**
-     * Creates the kernel for one session on the given layout.
+     * Creates the mix kernel for one session on the given layout.
      *
      * @throws IllegalStateException if the backend is unavailable
      */
-    MixKernel open(MixLayout layout, int sampleRate);
+    MixKernel openMix(MixLayout layout, int sampleRate);
+
+    /**
+     * Creates the synth kernel for one instrument on the given layout, reading the shared
+     * wavetables {@code tables} (see {@code Wavetables.data()}), which it must not change.
+     *
+     * @throws IllegalStateException if the backend is unavailable
+     */
+    SynthKernel openSynth(SynthLayout layout, float[] tables);
 
     /** Whether a backend can run, and if not, why (for people and for the backend selector). */
     record Availability(boolean available, String reason) {
