@@ -20,11 +20,16 @@ trap 'rm -rf "$tmp"' EXIT
 # No -ffast-math: results must stay within tolerance of the Java backends.
 flags=(-O3 -std=gnu11 -fPIC -fno-math-errno -fno-trapping-math -Wall -Wextra -Werror -Wno-psabi
        -I"$headers" -I"$jdk/include" -I"$jdk/include/linux")
-# The tracks kernel once per ISA; mix_jni.c picks one from CPUID at load time.
+# The mix kernel's tracks part once per ISA; mix_jni.c picks one from CPUID at load time.
 gcc "${flags[@]}" -march=x86-64-v4 -DISA=avx512 -c "$here/mix_kernel.c" -o "$tmp/k512.o"
 gcc "${flags[@]}" -march=x86-64-v3 -DISA=avx2 -c "$here/mix_kernel.c" -o "$tmp/k2.o"
 gcc "${flags[@]}" -march=x86-64 -DISA=baseline -DDEFINE_RESET_ROW -c "$here/mix_kernel.c" -o "$tmp/k1.o"
 gcc "${flags[@]}" -march=x86-64 -c "$here/mix_jni.c" -o "$tmp/jni.o"
+# The synth kernel likewise; synth_jni.c uses the same CPUID choice.
+gcc "${flags[@]}" -march=x86-64-v4 -DISA=avx512 -c "$here/synth_kernel.c" -o "$tmp/s512.o"
+gcc "${flags[@]}" -march=x86-64-v3 -DISA=avx2 -c "$here/synth_kernel.c" -o "$tmp/s2.o"
+gcc "${flags[@]}" -march=x86-64 -DISA=baseline -c "$here/synth_kernel.c" -o "$tmp/s1.o"
+gcc "${flags[@]}" -march=x86-64 -c "$here/synth_jni.c" -o "$tmp/sjni.o"
 gcc -shared -o "$out/libdawgdsp.so.tmp" "$tmp"/*.o -lm
 mv "$out/libdawgdsp.so.tmp" "$out/libdawgdsp.so"
 echo "native: built $out/libdawgdsp.so (avx512, avx2, baseline)"

@@ -98,7 +98,7 @@ static int process_master(const context *c, int offset, int frames) {
     return 0;
 }
 
-static const char *chosen_isa(void) {
+const char *dawg_chosen_isa(void) {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
         && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("fma")
@@ -114,7 +114,7 @@ static const char *chosen_isa(void) {
 static tracks_fn tracks(void) {
     static tracks_fn chosen = 0;
     if (!chosen) {
-        const char *isa = chosen_isa();
+        const char *isa = dawg_chosen_isa();
         chosen = strcmp(isa, "avx512") == 0 ? process_tracks_avx512
                : strcmp(isa, "avx2") == 0 ? process_tracks_avx2 : process_tracks_baseline;
     }
@@ -150,5 +150,5 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_reset(
 
 JNIEXPORT jstring JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_isa(JNIEnv *env, jclass cls) {
     (void)cls;
-    return (*env)->NewStringUTF(env, chosen_isa());
+    return (*env)->NewStringUTF(env, dawg_chosen_isa());
 }

@@ -54,6 +54,32 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("dawg bench: --tracks must be 1..4096 and --seconds positive");
             return DawgCli.BAD_INPUT;
         }
+        return eachBackend(b -> {
+            try (MixWorkload w = new MixWorkload(b, tracks, sampleRate, block)) {
+                warmUp(() -> w.measure(0.5).nsPerTrackBlock());
+                MixWorkload.Measurement m = w.measure(seconds);
+                MixWorkload.Measurement tail = w.measure(Math.max(0.5, seconds / 4), true);
+                MixWorkload.Measurement normal = w.measure(Math.max(0.5, seconds / 4));
+                return new Result(m.nsPerTrackBlock(), String.format(Locale.ROOT,
+                        "\"tracks\":%d,\"nsPerTrackBlock\":%.1f,\"realtimeStripsPerCore\":%.0f,\"tailCostRatio\":%.3f",
+                        tracks, m.nsPerTrackBlock(), m.realtimeStripsPerCore(), tail.nsPerTrackBlock() / normal.nsPerTrackBlock()),
+                        String.format(Locale.ROOT, "%8.1f ns/track-block  %9.0f realtime strips/core", m.nsPerTrackBlock(),
+                                m.realtimeStripsPerCore()),
+                        String.format(Locale.ROOT, "tail/normal %.2f", tail.nsPerTrackBlock() / normal.nsPerTrackBlock()));
+            }
+        });
+    }
+
+    /** One backend's figures: its cost for the speed-up, and its fields for JSON and for people. */
+    private record Result(double ns, String jsonFields, String figures, String remark) {
+    }
+
+    private interface Measure {
+        Result on(Backend backend);
+    }
+
+    /** Measures each chosen backend in turn; unavailable ones say why. */
+    private int eachBackend(Measure measure) {
         List<Backend> backends;
         try {
             backends = BackendChoice.many(backend);
@@ -72,15 +98,20 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 continue;
             }
-            try (MixWorkload w = new MixWorkload(b, tracks, sampleRate, block)) {
-                warmUp(() -> w.measure(0.5).nsPerTrackBlock());
-                MixWorkload.Measurement m = w.measure(seconds);
-                MixWorkload.Measurement tail = w.measure(Math.max(0.5, seconds / 4), true);
-                MixWorkload.Measurement normal = w.measure(Math.max(0.5, seconds / 4));
-                if (b.name().equals("scalar")) {
-                    scalarNs = m.nsPerTrackBlock();
-                }
-                print(new Row(b, m, tail.nsPerTrackBlock() / normal.nsPerTrackBlock()), scalarNs);
+            Result r = measure.on(b);
+            if (b.name().equals("scalar")) {
+                scalarNs = r.ns;
+            }
+            double speedup = scalarNs == null ? Double.NaN : scalarNs / r.ns;
+            Backend.Capabilities caps = b.capabilities();
+            if (json) {
+                System.out.printf(Locale.ROOT, "{\"backend\":\"%s\",\"available\":true,\"isa\":\"%s\",\"lanes\":%d,"
+                                + "\"blockSize\":%d,\"sampleRate\":%d,%s,\"speedupVsScalar\":%s}%n",
+                        b.name(), caps.isa(), caps.lanes(), block, sampleRate, r.jsonFields,
+                        Double.isNaN(speedup) ? "null" : String.format(Locale.ROOT, "%.2f", speedup));
+            } else {
+                System.out.printf(Locale.ROOT, "%-7s %-10s %s  %s  %s%n", b.name(), caps.isa(), r.figures,
+                        Double.isNaN(speedup) ? "" : String.format(Locale.ROOT, "%6.1fx scalar", speedup), r.remark);
             }
         }
         return 0;
@@ -101,57 +132,22 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The synth so far has only its reference (scalar) implementation; the others say so. */
     private int synth() {
         if (voices < 1 || voices > 4096 || seconds <= 0) {
             System.err.println("dawg bench synth: --voices must be 1..4096 and --seconds positive");
             return DawgCli.BAD_INPUT;
         }
-        if (!backend.equalsIgnoreCase("all") && !backend.equalsIgnoreCase("scalar")) {
-            System.err.println("dawg bench synth: --backend " + backend + ": the synth has only its scalar reference so far");
-            return DawgCli.BAD_INPUT;
-        }
-        SynthWorkload w = new SynthWorkload(voices, sampleRate, block);
-        warmUp(() -> w.measure(0.5).nsPerVoiceBlock());
-        SynthWorkload.Measurement m = w.measure(seconds);
-        if (json) {
-            System.out.printf(Locale.ROOT, "{\"backend\":\"scalar\",\"available\":true,\"voices\":%d,\"blockSize\":%d,"
-                    + "\"sampleRate\":%d,\"nsPerVoiceBlock\":%.1f,\"realtimeVoicesPerCore\":%.0f}%n",
-                    voices, block, sampleRate, m.nsPerVoiceBlock(), m.realtimeVoicesPerCore());
-        } else {
-            System.out.printf(Locale.ROOT, "%-7s %8.1f ns/voice-block  %9.0f realtime voices/core%n",
-                    "scalar", m.nsPerVoiceBlock(), m.realtimeVoicesPerCore());
-        }
-        if (backend.equalsIgnoreCase("all")) {
-            for (String other : new String[]{"simd", "native"}) {
-                if (json) {
-                    System.out.printf("{\"backend\":\"%s\",\"available\":false,\"reason\":\"the synth kernel for this backend is not built yet\"}%n", other);
-                } else {
-                    System.out.printf("%-7s unavailable: the synth kernel for this backend is not built yet%n", other);
-                }
+        return eachBackend(b -> {
+            try (SynthWorkload w = new SynthWorkload(b, voices, sampleRate, block)) {
+                warmUp(() -> w.measure(0.5).nsPerVoiceBlock());
+                SynthWorkload.Measurement m = w.measure(seconds);
+                return new Result(m.nsPerVoiceBlock(), String.format(Locale.ROOT,
+                        "\"voices\":%d,\"nsPerVoiceBlock\":%.1f,\"realtimeVoicesPerCore\":%.0f",
+                        voices, m.nsPerVoiceBlock(), m.realtimeVoicesPerCore()),
+                        String.format(Locale.ROOT, "%8.1f ns/voice-block  %9.0f realtime voices/core", m.nsPerVoiceBlock(),
+                                m.realtimeVoicesPerCore()), "");
             }
-        }
-        return 0;
-    }
-
-    private record Row(Backend backend, MixWorkload.Measurement m, double tailRatio) {
-    }
-
-    private void print(Row r, Double scalarNs) {
-        double speedup = scalarNs == null ? Double.NaN : scalarNs / r.m.nsPerTrackBlock();
-        Backend.Capabilities caps = r.backend.capabilities();
-        if (json) {
-            System.out.printf(Locale.ROOT, "{\"backend\":\"%s\",\"available\":true,\"isa\":\"%s\",\"lanes\":%d,\"tracks\":%d,"
-                            + "\"blockSize\":%d,\"sampleRate\":%d,\"nsPerTrackBlock\":%.1f,\"realtimeStripsPerCore\":%.0f,"
-                            + "\"speedupVsScalar\":%s,\"tailCostRatio\":%.3f}%n",
-                    r.backend.name(), caps.isa(), caps.lanes(), tracks, block, sampleRate, r.m.nsPerTrackBlock(),
-                    r.m.realtimeStripsPerCore(), Double.isNaN(speedup) ? "null" : String.format(Locale.ROOT, "%.2f", speedup),
-                    r.tailRatio);
-        } else {
-            System.out.printf(Locale.ROOT, "%-7s %-10s %8.1f ns/track-block  %9.0f realtime strips/core  %s  tail/normal %.2f%n",
-                    r.backend.name(), caps.isa(), r.m.nsPerTrackBlock(), r.m.realtimeStripsPerCore(),
-                    Double.isNaN(speedup) ? "" : String.format(Locale.ROOT, "%6.1fx scalar", speedup), r.tailRatio);
-        }
+        });
     }
 
     private static String quote(String s) {

@@ -1,5 +1,6 @@
 package cloud.dawg.dsp.workload;
 
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.synth.EnvelopeSettings;
 import cloud.dawg.dsp.synth.FilterSettings;
 import cloud.dawg.dsp.synth.InstrumentSettings;
@@ -15,7 +16,7 @@ import java.util.List;
  * The standard synth workload: {@code voices} sustained notes of varied pitch, each the standard
  * voice (two saws detuned by +-7 cents, ADSR, SVF low-pass at 4 kHz), measured in thread CPU time.
  */
-public final class SynthWorkload {
+public final class SynthWorkload implements AutoCloseable {
     public static final InstrumentSettings STANDARD_VOICE = new InstrumentSettings(
             List.of(new OscillatorSettings(Waveform.SAW, -7, 0.5), new OscillatorSettings(Waveform.SAW, 7, 0.5)),
             new EnvelopeSettings(0.005, 0.1, 0.8, 0.2), new FilterSettings(true, 4000, 0.9), 0.05, 4096);
@@ -24,18 +25,23 @@ public final class SynthWorkload {
     private final int voices, block, sampleRate;
     private final float[] left, right;
 
-    public SynthWorkload(int voices, int sampleRate, int block) {
+    public SynthWorkload(Backend backend, int voices, int sampleRate, int block) {
         this.voices = voices;
         this.block = block;
         this.sampleRate = sampleRate;
         InstrumentSettings standard = STANDARD_VOICE;
-        this.synth = new SynthEngine(new InstrumentSettings(standard.oscillators(), standard.envelope(), standard.filter(),
+        this.synth = new SynthEngine(backend, new InstrumentSettings(standard.oscillators(), standard.envelope(), standard.filter(),
                 standard.gain(), voices), sampleRate, block);
         for (int v = 0; v < voices; v++) {
             synth.noteOn(v % block, 24 + (v * 7) % 84, 64 + v % 64); // spread over seven octaves
         }
         left = new float[block];
         right = new float[block];
+    }
+
+    @Override
+    public void close() {
+        synth.close();
     }
 
     public void block() {

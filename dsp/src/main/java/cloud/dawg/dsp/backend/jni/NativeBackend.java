@@ -7,8 +7,8 @@ import cloud.dawg.dsp.backend.SynthKernel;
 import cloud.dawg.dsp.backend.SynthLayout;
 
 /**
- * C through JNI: one call per block (or ramp chunk) for all tracks, the bus and the master, on
- * the layout's off-heap memory, with AVX-512, AVX2 or baseline x86-64 code chosen at load time
+ * C through JNI: one call per block (or ramp chunk) for all tracks, the bus and the master, and
+ * one per block (or note-event span) for all of an instrument's voices, on the layouts' off-heap memory, with AVX-512, AVX2 or baseline x86-64 code chosen at load time
  * and flush-to-zero set for the call. Unavailable (with the reason) where the library is
  * missing or does not load; it never takes the JVM down.
  */
@@ -62,14 +62,19 @@ public final class NativeBackend implements Backend {
 
     @Override
     public SynthKernel openSynth(SynthLayout layout, float[] tables) {
-        throw new IllegalStateException("not yet");
+        requireLoaded();
+        return new NativeSynthKernel(layout, tables);
     }
 
     @Override
     public MixKernel openMix(MixLayout layout, int sampleRate) {
+        requireLoaded();
+        return new NativeMixKernel(layout, sampleRate);
+    }
+
+    private void requireLoaded() {
         if (!library.loaded()) {
             throw new IllegalStateException("native backend unavailable: " + library.reason());
         }
-        return new NativeMixKernel(layout, sampleRate);
     }
 }

@@ -7,7 +7,7 @@ import cloud.dawg.dsp.backend.SynthKernel;
 import cloud.dawg.dsp.backend.SynthLayout;
 
 /**
- * The Java Vector API backend: float32, whole blocks, one track per SIMD lane. Available only
+ * The Java Vector API backend: float32, whole blocks, one track (or synth voice) per SIMD lane. Available only
  * when the JVM was started with {@code --add-modules jdk.incubator.vector}; this class itself
  * never touches the module, so it can be asked without it.
  */
@@ -41,15 +41,20 @@ public final class SimdBackend implements Backend {
 
     @Override
     public SynthKernel openSynth(SynthLayout layout, float[] tables) {
-        throw new IllegalStateException("not yet");
+        requireAvailable();
+        return new SimdSynthKernel(layout, tables);
     }
 
     @Override
     public MixKernel openMix(MixLayout layout, int sampleRate) {
+        requireAvailable();
+        return new SimdMixKernel(layout, sampleRate);
+    }
+
+    private void requireAvailable() {
         Availability availability = availability();
         if (!availability.available()) {
             throw new IllegalStateException("simd backend unavailable: " + availability.reason());
         }
-        return new SimdMixKernel(layout, sampleRate);
     }
 }

@@ -1,0 +1,161 @@
+/*
+ * The native synth kernel: voices in 16 lanes exactly as in the Java Vector API backend, written
+ * once with GCC vector extensions and compiled per ISA; table samples come from hardware
+ * gathers on AVX-512 and AVX2 and from scalar loads on baseline x86-64. Envelope segments end
+ * where the layout says and move on by the same copies as SynthLayout.endSegment, so stages
+ * change on the same frame with the same values in every backend.
+ */
+#include <string.h>
+#include <immintrin.h>
+#include "synth_kernel.h"
+
+#ifndef ISA
+#error "compile with -DISA=avx512|avx2|baseline"
+#endif
+#define GLUE(a, b) a##_##b
+#define NAMED(a, b) GLUE(a, b)
+#define LANES SK(LANES)
+
+typedef float vf __attribute__((vector_size(64), aligned(64)));
+typedef int32_t vi __attribute__((vector_size(64), aligned(64)));
+typedef uint32_t vu __attribute__((vector_size(64), aligned(64)));
+
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE vf splat(float x) { return (vf){0} + x; }
+INLINE vf loadf(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
+INLINE void storef(float *p, vf v) { memcpy(p, &v, sizeof v); }
+INLINE vi loadi(const int32_t *p) { vi v; memcpy(&v, p, sizeof v); return v; }
+INLINE void storei(int32_t *p, vi v) { memcpy(p, &v, sizeof v); }
+
+/* t[index[lane]] for 16 lanes */
+INLINE vf gather(const float *t, vi index) {
+#if defined(__AVX512F__)
+    __m512i i; memcpy(&i, &index, 64);
+    __m512 r = _mm512_i32gather_ps(i, t, 4);
+    vf v; memcpy(&v, &r, 64); return v;
+#elif defined(__AVX2__)
+    __m256i i[2]; memcpy(i, &index, 64);
+    __m256 r[2] = {_mm256_i32gather_ps(t, i[0], 4), _mm256_i32gather_ps(t, i[1], 4)};
+    vf v; memcpy(&v, r, 64); return v;
+#else
+    vf v;
+    for (int lane = 0; lane < 16; lane++) v[lane] = t[index[lane]];
+    return v;
+#endif
+}
+
+/* One oscillator: linear interpolation between the table samples either side of the phase. */
+INLINE vf oscillator(const float *t, vi table, vu phase) {
+    const vi index = table + (vi)(phase >> SK(PHASE_SHIFT));
+    const vf lo = gather(t, index), hi = gather(t + 1, index);
+    const vf frac = __builtin_convertvector((vi)(phase & ((1u << SK(PHASE_SHIFT)) - 1)), vf)
+                    * (1.0f / (float)(1 << SK(PHASE_SHIFT)));
+    return lo + (hi - lo) * frac;
+}
+
+#define AT(column, row) ((int64_t)(column) * c->rows + (row))
+
+/* The same copies as SynthLayout.endSegment. */
+static void end_segment(const synth_context *c, int64_t row) {
+    int32_t *stage = &c->ints[AT(SK(I_STAGE), row)];
+    int32_t decay_frames = (int32_t)c->constants[SK(C_DECAY_FRAMES)];
+    int32_t next, frames;
+    double start, slope;
+    switch (*stage) {
+        case SK(ATTACK):
+            if (decay_frames > 0) {
+                next = SK(DECAY); start = 1.0; slope = c->constants[SK(C_DECAY_SLOPE)]; frames = decay_frames;
+            } else {
+                next = SK(SUSTAIN); start = c->constants[SK(C_SUSTAIN)]; slope = 0; frames = SK(ENDLESS);
+            }
+            break;
+        case SK(DECAY):
+            next = SK(SUSTAIN); start = c->constants[SK(C_SUSTAIN)]; slope = 0; frames = SK(ENDLESS);
+            break;
+        case SK(RELEASE):
+        case SK(FADING):
+            next = SK(OFF); start = 0; slope = 0; frames = SK(ENDLESS);
+            break;
+        default:
+            c->ints[AT(SK(I_LEFT), row)] = SK(ENDLESS);
+            return;
+    }
+    *stage = next;
+    c->ints[AT(SK(I_POS), row)] = 0;
+    c->ints[AT(SK(I_LEFT), row)] = frames;
+    c->doubles[AT(SK(D_START), row)] = start;
+    c->doubles[AT(SK(D_SLOPE), row)] = slope;
+}
+
+/* n frames of one group of 16 slots, inside which no lane's envelope segment ends. */
+static void render_span(const synth_context *c, int64_t group, int at, int n) {
+    float env_start[16] __attribute__((aligned(64))), env_slope[16] __attribute__((aligned(64)));
+    for (int lane = 0; lane < 16; lane++) {
+        const int64_t row = group + lane;
+        const double gain = c->doubles[AT(SK(D_GAIN), row)];
+        const double start = c->doubles[AT(SK(D_START), row)], slope = c->doubles[AT(SK(D_SLOPE), row)];
+        const int32_t pos = c->ints[AT(SK(I_POS), row)];
+        env_start[lane] = (float)(gain * (start + (double)(pos + 1) * slope));
+        env_slope[lane] = (float)(gain * slope);
+    }
+    const double *k = c->constants;
+    const float level0 = (float)k[SK(C_LEVEL0)], level1 = (float)k[SK(C_LEVEL1)];
+    const int two = k[SK(C_OSCILLATORS)] > 1, filtered = k[SK(C_FILTERED)] != 0;
+    /* the reference's SVF as state += change, with 2 a1 - 2 in place of a1 (see SimdSynthKernel) */
+    const float damping = (float)(2 * k[SK(C_SVF_A1)] - 2), a2 = (float)k[SK(C_SVF_A2)];
+    const float two_a2 = (float)(2 * k[SK(C_SVF_A2)]), a3 = (float)k[SK(C_SVF_A3)];
+    const vf e0 = loadf(env_start), de = loadf(env_slope);
+    const vi table0 = loadi(&c->ints[AT(SK(I_TABLE), group)]), table1 = loadi(&c->ints[AT(SK(I_TABLE) + 1, group)]);
+    const vu step0 = (vu)loadi(&c->ints[AT(SK(I_STEP), group)]), step1 = (vu)loadi(&c->ints[AT(SK(I_STEP) + 1, group)]);
+    vu p0 = (vu)loadi(&c->ints[AT(SK(I_PHASE), group)]), p1 = (vu)loadi(&c->ints[AT(SK(I_PHASE) + 1, group)]);
+    float *ic1 = &c->floats[AT(SK(F_IC1), group)], *ic2 = &c->floats[AT(SK(F_IC2), group)];
+    vf c1 = loadf(ic1), c2 = loadf(ic2);
+    const float *t = c->tables;
+    float *sum = c->accumulator + (int64_t)at * LANES;
+    vf frame = splat(0.0f);
+    for (int i = 0; i < n; i++) {
+        vf x = oscillator(t, table0, p0) * level0;
+        p0 += step0;
+        if (two) {
+            x += oscillator(t, table1, p1) * level1;
+            p1 += step1;
+        }
+        if (filtered) {
+            const vf v3 = x - c2;
+            const vf d2 = c1 * a2 + v3 * a3;
+            x = c2 + d2;
+            c2 = d2 + d2 + c2;
+            c1 = c1 * damping + v3 * two_a2 + c1;
+        }
+        const vf envelope = de * frame + e0;
+        frame += 1.0f;
+        storef(sum + (int64_t)i * LANES, loadf(sum + (int64_t)i * LANES) + x * envelope);
+    }
+    storei(&c->ints[AT(SK(I_PHASE), group)], (vi)p0);
+    storei(&c->ints[AT(SK(I_PHASE) + 1, group)], (vi)p1);
+    storef(ic1, c1);
+    storef(ic2, c2);
+}
+
+void NAMED(synth_render, ISA)(const synth_context *c, int from, int to) {
+    const int64_t used = (c->slots + 15) / 16 * 16;
+    for (int64_t group = 0; group < used; group += 16) {
+        const int32_t *stage = &c->ints[AT(SK(I_STAGE), group)];
+        int sounding = 0;
+        for (int lane = 0; lane < 16; lane++) sounding |= stage[lane] != SK(OFF);
+        if (!sounding) continue;
+        int32_t *left = &c->ints[AT(SK(I_LEFT), group)], *pos = &c->ints[AT(SK(I_POS), group)];
+        for (int at = from; at < to;) {
+            int n = to - at;
+            for (int lane = 0; lane < 16; lane++) n = left[lane] < n ? left[lane] : n;
+            render_span(c, group, at, n);
+            for (int lane = 0; lane < 16; lane++) {
+                left[lane] -= n;
+                pos[lane] += n;
+                if (left[lane] == 0) end_segment(c, group + lane);
+            }
+            at += n;
+        }
+    }
+}
