@@ -7,15 +7,17 @@
 
 const char *dawg_chosen_isa(void); /* mix_jni.c: the CPUID choice, shared by both kernels */
 
-static synth_fn chosen_render(void) {
-    static synth_fn chosen = 0;
-    if (!chosen) {
+static int chosen_level(void) {
+    static int level = -1;
+    if (level < 0) {
         const char *isa = dawg_chosen_isa();
-        chosen = strcmp(isa, "avx512") == 0 ? synth_render_avx512
-               : strcmp(isa, "avx2") == 0 ? synth_render_avx2 : synth_render_baseline;
+        level = strcmp(isa, "avx512") == 0 ? 2 : strcmp(isa, "avx2") == 0 ? 1 : 0;
     }
-    return chosen;
+    return level;
 }
+
+static const synth_fn renders[] = {synth_render_baseline, synth_render_avx2, synth_render_avx512};
+static const finish_fn finishes[] = {synth_finish_baseline, synth_finish_avx2, synth_finish_avx512};
 
 JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeSynthKernel_render(
         JNIEnv *env, jclass cls, jlong ints, jlong doubles, jlong floats, jlong constants, jlong accumulator,
@@ -29,7 +31,7 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeSynthKernel_render(
         (const double *)(intptr_t)constants, (float *)(intptr_t)accumulator, t, rows, slots};
     const unsigned int csr = _mm_getcsr();
     _mm_setcsr(csr | 0x8040); /* FTZ + DAZ for this call only */
-    chosen_render()(&c, from, to);
+    renders[chosen_level()](&c, from, to);
     _mm_setcsr(csr);
     (*env)->ReleasePrimitiveArrayCritical(env, tables, t, JNI_ABORT);
 }
@@ -37,14 +39,8 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeSynthKernel_render(
 JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeSynthKernel_finish(
         JNIEnv *env, jclass cls, jlong floats, jlong out, jlong accumulator, jint rows, jint frames) {
     (void)env; (void)cls;
-    float *sum = (float *)(intptr_t)accumulator, *o = (float *)(intptr_t)out, *ic = (float *)(intptr_t)floats;
-    const int lanes = SK(LANES);
-    for (int i = 0; i < frames; i++) {
-        float s = 0;
-        for (int lane = 0; lane < lanes; lane++) s += sum[i * lanes + lane];
-        o[i] = s;
-    }
-    memset(sum, 0, (size_t)frames * lanes * sizeof(float));
+    float *ic = (float *)(intptr_t)floats;
+    finishes[chosen_level()]((float *)(intptr_t)accumulator, (float *)(intptr_t)out, frames);
     for (int64_t k = SK(F_IC1) * (int64_t)rows; k < (SK(F_IC2) + 1) * (int64_t)rows; k++) {
         if (fabsf(ic[k]) < 1e-30f) ic[k] = 0;
     }

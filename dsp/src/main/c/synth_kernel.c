@@ -45,10 +45,32 @@ INLINE vf gather(const float *t, vi index) {
 #endif
 }
 
+/*
+ * t[index] and t[index + 1] for 16 lanes. On AVX-512 each pair is one unaligned 64-bit element,
+ * so two 8-lane 64-bit gathers fetch both samples (half the elements of two 16-lane gathers,
+ * which is what bounds this kernel) and two permutes split them.
+ */
+INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
+#if defined(__AVX512F__)
+    __m512i i; memcpy(&i, &index, 64);
+    const __m512 a = _mm512_castsi512_ps(_mm512_i32gather_epi64(_mm512_castsi512_si256(i), (const void *)t, 4));
+    const __m512 b = _mm512_castsi512_ps(_mm512_i32gather_epi64(_mm512_extracti64x4_epi64(i, 1), (const void *)t, 4));
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512 l = _mm512_permutex2var_ps(a, even, b), h = _mm512_permutex2var_ps(a, odd, b);
+    memcpy(lo, &l, 64);
+    memcpy(hi, &h, 64);
+#else
+    *lo = gather(t, index);
+    *hi = gather(t + 1, index);
+#endif
+}
+
 /* One oscillator: linear interpolation between the table samples either side of the phase. */
 INLINE vf oscillator(const float *t, vi table, vu phase) {
     const vi index = table + (vi)(phase >> SK(PHASE_SHIFT));
-    const vf lo = gather(t, index), hi = gather(t + 1, index);
+    vf lo, hi;
+    gather_pair(t, index, &lo, &hi);
     const vf frac = __builtin_convertvector((vi)(phase & ((1u << SK(PHASE_SHIFT)) - 1)), vf)
                     * (1.0f / (float)(1 << SK(PHASE_SHIFT)));
     return lo + (hi - lo) * frac;
@@ -158,4 +180,23 @@ void NAMED(synth_render, ISA)(const synth_context *c, int from, int to) {
             at += n;
         }
     }
+}
+
+/* The block's mix: each frame's 16 partial sums added up (a tree, not a chain), then cleared. */
+void NAMED(synth_finish, ISA)(float *sum, float *out, int frames) {
+    typedef float half __attribute__((vector_size(32)));
+    typedef float quarter __attribute__((vector_size(16)));
+    for (int i = 0; i < frames; i++) {
+        float *p = sum + (int64_t)i * LANES;
+        half a, b;
+        memcpy(&a, p, 32);
+        memcpy(&b, p + 8, 32);
+        a += b;
+        quarter c, d;
+        memcpy(&c, &a, 16);
+        memcpy(&d, (float *)&a + 4, 16);
+        c += d;
+        out[i] = (c[0] + c[2]) + (c[1] + c[3]);
+    }
+    memset(sum, 0, (size_t)frames * LANES * sizeof(float));
 }

@@ -21,9 +21,13 @@ typedef struct {
 } synth_context;
 
 typedef void (*synth_fn)(const synth_context *c, int from, int to);
+typedef void (*finish_fn)(float *sum, float *out, int frames);
 
 void synth_render_avx512(const synth_context *c, int from, int to);
 void synth_render_avx2(const synth_context *c, int from, int to);
 void synth_render_baseline(const synth_context *c, int from, int to);
+void synth_finish_avx512(float *sum, float *out, int frames);
+void synth_finish_avx2(float *sum, float *out, int frames);
+void synth_finish_baseline(float *sum, float *out, int frames);
 
 #endif

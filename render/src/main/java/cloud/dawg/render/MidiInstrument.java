@@ -1,11 +1,12 @@
 package cloud.dawg.render;
 
+import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.synth.InstrumentSettings;
 import cloud.dawg.dsp.synth.SynthEngine;
 
 import java.util.List;
 
-/** A MIDI file's events played by a synth, block by block, each event at its exact frame. */
+/** A MIDI file's events played by a synth on the render's backend, block by block, each event at its exact frame. */
 final class MidiInstrument implements TrackInput {
     private final List<MidiNotes.Event> events;
     private final SynthEngine synth;
@@ -13,9 +14,9 @@ final class MidiInstrument implements TrackInput {
     private long position;
     private int next;
 
-    MidiInstrument(List<MidiNotes.Event> events, InstrumentSettings instrument, int sampleRate, int block) {
+    MidiInstrument(List<MidiNotes.Event> events, InstrumentSettings instrument, Backend backend, int sampleRate, int block) {
         this.events = events;
-        this.synth = new SynthEngine(instrument, sampleRate, block);
+        this.synth = new SynthEngine(backend, instrument, sampleRate, block);
         long end = events.isEmpty() ? 0 : events.getLast().frame();
         // the last event plus the release, so the final notes ring out
         this.frames = end + (long) Math.ceil(instrument.envelope().release() * sampleRate) + 1;
@@ -44,5 +45,6 @@ final class MidiInstrument implements TrackInput {
 
     @Override
     public void close() {
+        synth.close();
     }
 }

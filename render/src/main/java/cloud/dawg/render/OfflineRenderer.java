@@ -42,7 +42,7 @@ public final class OfflineRenderer {
         try {
             long longest = 0;
             for (Project.Track track : project.tracks()) {
-                TrackInput input = TrackInput.open(track, project.sampleRate(), block);
+                TrackInput input = TrackInput.open(track, backend, project.sampleRate(), block);
                 inputs.add(input);
                 longest = Math.max(longest, input.frames());
             }

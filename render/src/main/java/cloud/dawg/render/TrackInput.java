@@ -1,5 +1,7 @@
 package cloud.dawg.render;
 
+import cloud.dawg.dsp.backend.Backend;
+
 import java.io.Closeable;
 import java.io.IOException;
 
@@ -13,10 +15,10 @@ interface TrackInput extends Closeable {
     void read(float[] left, float[] right, int n) throws IOException;
 
     /** Opens a track's input, checked against the project (sample rate, file format). */
-    static TrackInput open(Project.Track track, int sampleRate, int block) throws ProjectException {
+    static TrackInput open(Project.Track track, Backend backend, int sampleRate, int block) throws ProjectException {
         String owner = "track '" + track.name() + "'";
         if (track.isInstrument()) {
-            return new MidiInstrument(MidiNotes.read(track.midi(), sampleRate, owner), track.instrument(), sampleRate, block);
+            return new MidiInstrument(MidiNotes.read(track.midi(), sampleRate, owner), track.instrument(), backend, sampleRate, block);
         }
         WavSource source = WavSource.open(track.file(), owner, block);
         if (source.sampleRate() != sampleRate) {

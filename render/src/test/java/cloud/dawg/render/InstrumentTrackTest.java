@@ -1,9 +1,14 @@
 package cloud.dawg.render;
 
+import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.Backends;
 import cloud.dawg.dsp.backend.scalar.ScalarBackend;
 import cloud.dawg.dsp.synth.InstrumentSettings;
 import cloud.dawg.dsp.synth.SynthEngine;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.sound.midi.MetaMessage;
@@ -89,6 +94,34 @@ class InstrumentTrackTest {
         }
         assertArrayEquals(want, keys[0]);
         assertTrue(keys[0][24002] != 0f);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"simd", "native"})
+    void shouldRenderInstrumentTracksOnEveryBackendWithinTheSynthTolerance(String name) throws Exception {
+        Backend backend = Backends.byName(name);
+        Assumptions.assumeTrue(backend.availability().available(), backend.availability().reason());
+        midiWithTempoChange(1, 480, 1440);
+        Files.writeString(dir.resolve("p.json"), """
+                {"tracks": [{"name": "keys", "source": {"midi": "notes-1.mid", "instrument": {
+                    "oscillators": [{"wave": "saw", "detuneCents": -7, "level": 0.5}, {"wave": "square", "detuneCents": 7, "level": 0.5}],
+                    "filter": {"active": true, "cutoffHz": 2000, "q": 4}}},
+                  "strip": {"eq": {"active": true, "low": {"freq": 200, "gainDb": 6}}, "comp": {"active": true, "thresholdDb": -20}}}]}""");
+        Project project = ProjectParser.parse(dir.resolve("p.json"));
+        OfflineRenderer.render(project, dir.resolve("scalar"), new ScalarBackend(), OfflineRenderer.Progress.NONE);
+        OfflineRenderer.render(project, dir.resolve(name), backend, OfflineRenderer.Progress.NONE);
+        for (String file : new String[]{"keys.wav", "mix.wav"}) {
+            float[][] want = WavFiles.read(dir.resolve("scalar").resolve(file)), got = WavFiles.read(dir.resolve(name).resolve(file));
+            double peak = 0, diff = 0;
+            for (int ch = 0; ch < 2; ch++) {
+                for (int i = 0; i < want[ch].length; i++) {
+                    peak = Math.max(peak, Math.abs(want[ch][i]));
+                    diff = Math.max(diff, Math.abs(want[ch][i] - got[ch][i]));
+                }
+            }
+            assertTrue(peak > 0.1, file + " is not silent");
+            assertTrue(diff <= 1e-4 * Math.max(1, peak), file + " differs by " + diff);
+        }
     }
 
     @Test

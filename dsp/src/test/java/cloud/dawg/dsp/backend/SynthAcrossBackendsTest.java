@@ -8,7 +8,6 @@ import cloud.dawg.dsp.synth.OscillatorSettings;
 import cloud.dawg.dsp.synth.SynthEngine;
 import cloud.dawg.dsp.synth.Waveform;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,22 +52,23 @@ class SynthAcrossBackendsTest {
         assertTrue(manyVoices >= 20, "only " + manyVoices + " cases reached 64 simultaneous voices");
     }
 
-    @Test
-    void shouldAgreeOnTheVoiceCountWhileStealing() {
-        Backend simd = Backends.byName("simd");
-        Assumptions.assumeTrue(simd.availability().available());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"simd", "native"})
+    void shouldEndEnvelopeSegmentsOnTheSameFramesAsTheReference(String backendName) {
+        Backend backend = Backends.byName(backendName);
+        Assumptions.assumeTrue(backend.availability().available(), backend.availability().reason());
         InstrumentSettings small = new InstrumentSettings(List.of(OscillatorSettings.DEFAULT),
                 new EnvelopeSettings(0.001, 0.01, 0.5, 0.05), FilterSettings.DEFAULT, 1, 8);
         try (SynthEngine a = new SynthEngine(new ScalarBackend(), small, 48000, 128);
-             SynthEngine b = new SynthEngine(simd, small, 48000, 128)) {
+             SynthEngine b = new SynthEngine(backend, small, 48000, 128)) {
             float[] l = new float[128], r = new float[128];
-            for (int block = 0; block < 200; block++) {
+            for (int block = 0; block < 300; block++) {
                 for (SynthEngine s : new SynthEngine[]{a, b}) {
                     if (block % 3 == 0) {
-                        s.noteOn(block % 128, 40 + block % 40, 100);
+                        s.noteOn(block % 128, 40 + block % 40, 100); // 8 voices: steals once the pool is full
                     }
-                    if (block % 5 == 0) {
-                        s.noteOff(0, 40 + (block - 20) % 40 + 40 * 0);
+                    if (block % 15 == 0 && block >= 15) {
+                        s.noteOff(5, 40 + (block - 15) % 40); // the note started 15 blocks ago
                     }
                     s.process(l, r, 0, 128);
                 }
