@@ -2,6 +2,7 @@ package cloud.dawg.cli;
 
 import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.workload.MixWorkload;
+import cloud.dawg.dsp.workload.Steady;
 import cloud.dawg.dsp.workload.SynthWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,19 +118,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Runs until the JIT has settled: two half-second rounds within 5 % of each other (at most
-     * 20 rounds). The Vector API code is 100x slower until C2 has compiled it.
-     */
+    /** Half-second rounds until the JIT has settled (at most 20). */
     private static void warmUp(DoubleSupplier halfSecondRound) {
-        double previous = halfSecondRound.getAsDouble();
-        for (int round = 0; round < 20; round++) {
-            double now = halfSecondRound.getAsDouble();
-            if (Math.abs(now - previous) < 0.05 * previous) {
-                return;
-            }
-            previous = now;
-        }
+        Steady.warmUp(halfSecondRound, 20);
     }
 
     private int synth() {

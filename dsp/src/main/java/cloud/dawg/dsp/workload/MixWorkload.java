@@ -31,6 +31,14 @@ public final class MixWorkload implements AutoCloseable {
     private int cursor;
 
     public MixWorkload(Backend backend, int tracks, int sampleRate, int block) {
+        this(backend, tracks, sampleRate, block, INPUT_SECONDS);
+    }
+
+    /**
+     * A workload whose input loops every {@code inputSeconds} (shorter input is quicker to make:
+     * the backend selector's calibration uses a quarter second).
+     */
+    public MixWorkload(Backend backend, int tracks, int sampleRate, int block, double inputSeconds) {
         this.tracks = tracks;
         this.block = block;
         this.sampleRate = sampleRate;
@@ -40,7 +48,7 @@ public final class MixWorkload implements AutoCloseable {
             engine.addTrack(strip(rnd));
         }
         engine.setMaster(StripSettings.DEFAULT.withGain(0.125).withComp(new CompressorSettings(true, -6, 2)));
-        int frames = INPUT_SECONDS * sampleRate / block * block;
+        int frames = Math.max(1, (int) (inputSeconds * sampleRate / block)) * block;
         left = new float[tracks][frames];
         right = new float[tracks][frames];
         for (int t = 0; t < tracks; t++) {
@@ -90,6 +98,18 @@ public final class MixWorkload implements AutoCloseable {
         engine.process(block);
         engine.readMix(mixL, mixR, 0, block);
         cursor = at + block >= left[0].length ? 0 : at + block;
+    }
+
+    /**
+     * Processes a short block of {@code frames} frames: thousands of these get the kernels
+     * compiled by the JIT in a fraction of the time full blocks take while still interpreted.
+     */
+    public void shortBlock(int frames) {
+        for (int t = 0; t < tracks; t++) {
+            engine.writeInput(t, left[t], right[t], 0, frames);
+        }
+        engine.process(frames);
+        engine.readMix(mixL, mixR, 0, frames);
     }
 
     /** Processes one block of silence: after loud blocks, the filters' decaying tails. */

@@ -48,6 +48,11 @@ public final class SynthWorkload implements AutoCloseable {
         synth.process(left, right, 0, block);
     }
 
+    /** Renders a short block (see {@link MixWorkload#shortBlock}). */
+    public void shortBlock(int frames) {
+        synth.process(left, right, 0, frames);
+    }
+
     public int activeVoices() {
         return synth.activeVoices();
     }
