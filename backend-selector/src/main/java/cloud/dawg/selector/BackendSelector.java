@@ -1,6 +1,7 @@
 package cloud.dawg.selector;
 
 import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.BackendChain;
 import cloud.dawg.dsp.backend.Backends;
 
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Map;
 /**
  * Start-up selection for a service: probe the node, calibrate every available backend for both
  * engines (self-check, then a bounded timed run), choose per engine, and compute the capacity.
- * {@link #fallbackOrder} gives the engines their run-time fallback chain.
+ * {@link #chain} gives the engines their run-time fallback chain.
  */
 public final class BackendSelector {
     /** Per backend and engine; the bound is 300 ms. */
@@ -51,8 +52,9 @@ public final class BackendSelector {
         return new NodeReport(facts, results, choices, targetLoad, (System.nanoTime() - started) / 1_000_000L);
     }
 
-    /** The backends an engine uses at run time, in order: the choice, then its fallbacks. */
-    public static List<Backend> fallbackOrder(NodeReport report, Engine engine) {
-        return report.choices().get(engine).fallbackOrder().stream().map(Backends::byName).toList();
+    /** The backends an engine uses at run time, in order: the choice, then its fallbacks; moves go to {@code listener}. */
+    public static BackendChain chain(NodeReport report, Engine engine, BackendChain.Listener listener) {
+        List<Backend> order = report.choices().get(engine).fallbackOrder().stream().map(Backends::byName).toList();
+        return new BackendChain(order, listener);
     }
 }

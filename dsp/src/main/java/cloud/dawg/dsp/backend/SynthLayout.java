@@ -176,6 +176,53 @@ public final class SynthLayout implements AutoCloseable {
         }
     }
 
+    /** A copy of every slot's state, taken and put back without allocating. */
+    public static final class Snapshot {
+        private final MemorySegment ints, doubles, floats;
+
+        private Snapshot(Arena arena, SynthLayout layout) {
+            ints = arena.allocate(layout.ints.byteSize(), 64);
+            doubles = arena.allocate(layout.doubles.byteSize(), 64);
+            floats = arena.allocate(layout.floats.byteSize(), 64);
+        }
+    }
+
+    /** Space for one copy of the slots' state (allocated with the layout, freed with it). */
+    public Snapshot snapshot() {
+        return new Snapshot(arena, this);
+    }
+
+    public void save(Snapshot s) {
+        MemorySegment.copy(ints, 0, s.ints, 0, ints.byteSize());
+        MemorySegment.copy(doubles, 0, s.doubles, 0, doubles.byteSize());
+        MemorySegment.copy(floats, 0, s.floats, 0, floats.byteSize());
+    }
+
+    public void restore(Snapshot s) {
+        MemorySegment.copy(s.ints, 0, ints, 0, ints.byteSize());
+        MemorySegment.copy(s.doubles, 0, doubles, 0, doubles.byteSize());
+        MemorySegment.copy(s.floats, 0, floats, 0, floats.byteSize());
+    }
+
+    /**
+     * Moving between a double-precision kernel (filter state in {@code D_IC*}) and a float32 one
+     * ({@code F_IC*}): copies the live filter state across so the voices go on where they were.
+     */
+    public void carryFilterState(boolean fromDouble, boolean toDouble) {
+        if (fromDouble == toDouble) {
+            return;
+        }
+        for (int row = 0; row < rows; row++) {
+            if (fromDouble) {
+                setFloat(F_IC1, row, (float) getDouble(D_IC1, row));
+                setFloat(F_IC2, row, (float) getDouble(D_IC2, row));
+            } else {
+                setDouble(D_IC1, row, getFloat(F_IC1, row));
+                setDouble(D_IC2, row, getFloat(F_IC2, row));
+            }
+        }
+    }
+
     @Override
     public void close() {
         arena.close();

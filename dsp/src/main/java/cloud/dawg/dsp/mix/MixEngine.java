@@ -1,6 +1,7 @@
 package cloud.dawg.dsp.mix;
 
 import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.BackendChain;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
 import cloud.dawg.dsp.strip.InvalidParameterException;
@@ -35,11 +36,22 @@ public final class MixEngine implements AutoCloseable {
 
     private enum SlotState { FREE, LIVE, REMOVING }
 
-    private final Backend backend;
+    /**
+     * After moving to a fallback backend (whose filters and compressors start from silence), the
+     * master crossfades from the last sample out to the new backend's output over this time.
+     */
+    public static final double FALLBACK_FADE_SECONDS = 0.005;
+
+    private final BackendChain chain;
+    private Backend backend;
     private final int sampleRate;
     private final int maxBlock;
     private final MixLayout layout;
-    private final MixKernel kernel;
+    private MixKernel kernel;
+    private final int fadeFrames;
+    private int fadeDone = -1; // frames of the fallback crossfade done, or -1 when not fading
+    private float lastLeft, lastRight, heldLeft, heldRight;
+    private int fallbacks;
     private final StripCoefficients coefficients;
     private final int rampFrames;
 
@@ -66,6 +78,18 @@ public final class MixEngine implements AutoCloseable {
     private final long[] sanitisedPerRow;
 
     public MixEngine(Backend backend, int sampleRate, int maxBlock, int capacity) {
+        this(BackendChain.only(backend), sampleRate, maxBlock, capacity);
+    }
+
+    /**
+     * An engine on the chain's first backend that moves to the next one when a backend throws or
+     * produces non-finite output: the chunk is processed again on the new backend, whose filters
+     * and compressors start from silence, and the master crossfades from the last sample out to
+     * the new backend's output over {@link #FALLBACK_FADE_SECONDS}, so the stream goes on without
+     * a gap or a click. (Track outputs are not faded.)
+     */
+    public MixEngine(BackendChain chain, int sampleRate, int maxBlock, int capacity) {
+        Backend backend = chain.first();
         if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
             throw new InvalidParameterException("sampleRate", sampleRate + " is outside " + MIN_SAMPLE_RATE + ".." + MAX_SAMPLE_RATE);
         }
@@ -79,8 +103,10 @@ public final class MixEngine implements AutoCloseable {
         if (!availability.available()) {
             throw new IllegalStateException("backend " + backend.name() + " is unavailable: " + availability.reason());
         }
+        this.chain = chain;
         this.backend = backend;
         this.sampleRate = sampleRate;
+        this.fadeFrames = Math.max(1, (int) Math.round(FALLBACK_FADE_SECONDS * sampleRate));
         this.maxBlock = maxBlock;
         this.layout = new MixLayout(capacity, maxBlock);
         this.kernel = backend.openMix(layout, sampleRate);
@@ -107,6 +133,8 @@ public final class MixEngine implements AutoCloseable {
     }
 
     public String backendName() { return backend.name(); }
+    /** Times this engine moved to a fallback backend. */
+    public int fallbacks() { return fallbacks; }
     public int sampleRate() { return sampleRate; }
     public int maxBlock() { return maxBlock; }
     public int capacity() { return layout.capacity(); }
@@ -260,12 +288,67 @@ public final class MixEngine implements AutoCloseable {
                 chunk = Math.min(chunk, matrixRemaining[master]);
             }
             chunk = Math.min(chunk, meters.framesLeftInWindow());
-            kernel.process(done, chunk, liveRows);
+            processChunk(done, chunk);
             advanceRamps(chunk);
             meters.advance(layout, liveRows, chunk);
             done += chunk;
         }
         collectResets();
+    }
+
+    private void processChunk(int offset, int frames) {
+        try {
+            kernel.process(offset, frames, liveRows);
+            requireFiniteMix(offset, frames);
+        } catch (RuntimeException failure) {
+            if (!chain.hasNext(backend)) {
+                throw failure;
+            }
+            Backend next = chain.next("mix", backend, failure);
+            MixKernel replacement = next.openMix(layout, sampleRate);
+            kernel.close();
+            kernel = replacement;
+            backend = next;
+            fallbacks++;
+            kernel.process(offset, frames, liveRows); // a new kernel starts with every strip reset
+            requireFiniteMix(offset, frames);
+            heldLeft = lastLeft;
+            heldRight = lastRight;
+            fadeDone = 0;
+        }
+        if (fadeDone >= 0) {
+            crossfade(offset, frames);
+        }
+        lastLeft = layout.mixLeft().getAtIndex(ValueLayout.JAVA_FLOAT, offset + frames - 1);
+        lastRight = layout.mixRight().getAtIndex(ValueLayout.JAVA_FLOAT, offset + frames - 1);
+    }
+
+    /** A kernel that lets NaN or infinity reach the master output is broken: its strips reset themselves otherwise. */
+    private void requireFiniteMix(int offset, int frames) {
+        MemorySegment l = layout.mixLeft(), r = layout.mixRight();
+        float poison = 0;
+        for (int i = offset; i < offset + frames; i++) {
+            poison += l.getAtIndex(ValueLayout.JAVA_FLOAT, i) * 0f + r.getAtIndex(ValueLayout.JAVA_FLOAT, i) * 0f;
+        }
+        if (Float.isNaN(poison)) { // x * 0 is 0 for every finite x, NaN otherwise
+            throw new IllegalStateException("backend " + backend.name() + " produced a non-finite master output");
+        }
+    }
+
+    /** Crossfades the master from the sample held at the switch to the new backend's output. */
+    private void crossfade(int offset, int frames) {
+        for (int i = 0; i < frames && fadeDone < fadeFrames; i++, fadeDone++) {
+            float in = (fadeDone + 1f) / fadeFrames;
+            fade(layout.mixLeft(), offset + i, heldLeft, in);
+            fade(layout.mixRight(), offset + i, heldRight, in);
+        }
+        if (fadeDone >= fadeFrames) {
+            fadeDone = -1;
+        }
+    }
+
+    private static void fade(MemorySegment s, long index, float held, float in) {
+        s.setAtIndex(ValueLayout.JAVA_FLOAT, index, held * (1 - in) + s.getAtIndex(ValueLayout.JAVA_FLOAT, index) * in);
     }
 
     /** Copies a track's strip output (after mute/solo) for the last block. */

@@ -1,6 +1,7 @@
 package cloud.dawg.dsp.synth;
 
 import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.BackendChain;
 import cloud.dawg.dsp.backend.SynthKernel;
 import cloud.dawg.dsp.backend.SynthLayout;
 import cloud.dawg.dsp.backend.scalar.ScalarBackend;
@@ -41,8 +42,17 @@ public final class SynthEngine implements AutoCloseable {
     private final double sustainLevel;
 
     private final SynthLayout layout;
-    private final SynthKernel kernel;
-    private final String backendName;
+    private final BackendChain chain;
+    private Backend backend;
+    private SynthKernel kernel;
+    private int fallbacks;
+    /** The voice state at the start of the block, kept while a fallback backend exists (see {@link #process}). */
+    private final SynthLayout.Snapshot snapshot;
+    private final int[] noteBefore;
+    private final long[] ageBefore;
+    private final boolean[] heldBefore;
+    private long notesStartedBefore;
+    private boolean pedalDownBefore;
     // Allocation state, per voice (slots voices..2*voices-1 are the shadows, which only fade out).
     private final int voices;
     private final int[] note;
@@ -61,6 +71,16 @@ public final class SynthEngine implements AutoCloseable {
     }
 
     public SynthEngine(Backend backend, InstrumentSettings instrument, int sampleRate, int maxBlock) {
+        this(BackendChain.only(backend), instrument, sampleRate, maxBlock);
+    }
+
+    /**
+     * An instrument on the chain's first backend that moves to the next one when a backend throws
+     * or produces non-finite output: the block is rendered again from the voice state it started
+     * with (phases, envelopes and filters carry over), so the stream goes on exactly.
+     */
+    public SynthEngine(BackendChain chain, InstrumentSettings instrument, int sampleRate, int maxBlock) {
+        Backend backend = chain.first();
         instrument.validateFor(sampleRate);
         if (maxBlock < 16 || maxBlock > 8192) {
             throw new InvalidParameterException("blockSize", maxBlock + " is outside 16..8192");
@@ -111,13 +131,19 @@ public final class SynthEngine implements AutoCloseable {
         eventType = new int[queue];
         eventNote = new int[queue];
         eventValue = new int[queue];
+        boolean canFallBack = chain.hasNext(backend);
+        snapshot = canFallBack ? layout.snapshot() : null;
+        noteBefore = canFallBack ? new int[voices] : null;
+        ageBefore = canFallBack ? new long[voices] : null;
+        heldBefore = canFallBack ? new boolean[voices] : null;
         try {
             kernel = backend.openSynth(layout, tables.data());
         } catch (RuntimeException | Error failure) {
             layout.close();
             throw failure;
         }
-        backendName = backend.name();
+        this.chain = chain;
+        this.backend = backend;
     }
 
     /** A duration in whole frames: envelope segments start and end on frames, the same in every backend. */
@@ -128,7 +154,9 @@ public final class SynthEngine implements AutoCloseable {
     public InstrumentSettings instrument() { return instrument; }
     public int sampleRate() { return sampleRate; }
     /** The backend rendering the voices. */
-    public String backend() { return backendName; }
+    public String backend() { return backend.name(); }
+    /** Times this instrument moved to a fallback backend. */
+    public int fallbacks() { return fallbacks; }
 
     /** Starts {@code note} (0..127) with {@code velocity} (1..127; 0 means note-off, as in MIDI) at frame {@code offset} of the next block. */
     public void noteOn(int offset, int note, int velocity) {
@@ -202,6 +230,32 @@ public final class SynthEngine implements AutoCloseable {
             }
         }
         sortEvents();
+        if (snapshot == null) {
+            renderBlock(frames);
+        } else {
+            keep();
+            try {
+                renderBlock(frames);
+            } catch (RuntimeException failure) {
+                Backend next = chain.next("synth", backend, failure);
+                restore();
+                SynthKernel replacement = next.openSynth(layout, tables.data());
+                kernel.close();
+                kernel = replacement;
+                layout.carryFilterState(backend.capabilities().precisionBits() > 32, next.capabilities().precisionBits() > 32);
+                backend = next;
+                fallbacks++;
+                renderBlock(frames);
+            }
+        }
+        events = 0;
+        MemorySegment out = layout.out();
+        MemorySegment.copy(out, ValueLayout.JAVA_FLOAT, 0, left, toIndex, frames);
+        MemorySegment.copy(out, ValueLayout.JAVA_FLOAT, 0, right, toIndex, frames);
+    }
+
+    /** Applies the queued events at their frames and renders the block into the layout's output. */
+    private void renderBlock(int frames) {
         int at = 0;
         for (int i = 0; i < events; i++) {
             if (eventOffset[i] > at) {
@@ -210,12 +264,34 @@ public final class SynthEngine implements AutoCloseable {
             }
             apply(eventType[i], eventNote[i], eventValue[i]);
         }
-        events = 0;
         kernel.render(at, frames);
         kernel.finish(frames);
         MemorySegment out = layout.out();
-        MemorySegment.copy(out, ValueLayout.JAVA_FLOAT, 0, left, toIndex, frames);
-        MemorySegment.copy(out, ValueLayout.JAVA_FLOAT, 0, right, toIndex, frames);
+        float poison = 0;
+        for (int i = 0; i < frames; i++) {
+            poison += out.getAtIndex(ValueLayout.JAVA_FLOAT, i) * 0f; // NaN once any sample is not finite
+        }
+        if (Float.isNaN(poison)) {
+            throw new IllegalStateException("backend " + backend.name() + " produced a non-finite synth output");
+        }
+    }
+
+    private void keep() {
+        layout.save(snapshot);
+        System.arraycopy(note, 0, noteBefore, 0, voices);
+        System.arraycopy(age, 0, ageBefore, 0, voices);
+        System.arraycopy(held, 0, heldBefore, 0, voices);
+        notesStartedBefore = notesStarted;
+        pedalDownBefore = pedalDown;
+    }
+
+    private void restore() {
+        layout.restore(snapshot);
+        System.arraycopy(noteBefore, 0, note, 0, voices);
+        System.arraycopy(ageBefore, 0, age, 0, voices);
+        System.arraycopy(heldBefore, 0, held, 0, voices);
+        notesStarted = notesStartedBefore;
+        pedalDown = pedalDownBefore;
     }
 
     @Override
