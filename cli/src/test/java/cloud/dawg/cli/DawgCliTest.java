@@ -37,6 +37,25 @@ class DawgCliTest {
     }
 
     @Test
+    void shouldPrintTheChoiceAsNodeFeatureDiscoveryLines() {
+        Run r = run("probe", "--nfd", "--calibration-ms", "20");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertTrue(lines.length >= 8, r.out());
+        for (String line : lines) {
+            assertTrue(line.matches("dawg-[a-z-]+=[a-z0-9.-]+"), line);
+        }
+        assertTrue(r.out().contains("dawg-mix-backend="), r.out());
+    }
+
+    @Test
+    void shouldRejectAProbeCalibrationTimeOutsideItsLimits() {
+        Run r = run("probe", "--calibration-ms", "5000");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("dawg.calibration.millis=5000 is outside 1..300"), r.err());
+    }
+
+    @Test
     void shouldRenderTheDemoMadeByItsOwnGenerator() throws Exception {
         Path demo = dir.resolve("demo");
         assertEquals(0, run("make-demo-audio", demo.toString()).code());
