@@ -35,6 +35,10 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (calibrationMillis < 1 || calibrationMillis > BackendSelector.MAX_BUDGET_MILLIS) {
+            System.err.println("dawg probe: --calibration-ms " + calibrationMillis + " is outside 1.." + BackendSelector.MAX_BUDGET_MILLIS);
+            return DawgCli.BAD_INPUT;
+        }
         NodeReport report;
         try {
             report = BackendSelector.select(Overrides.fromSystem(), thorough ? Calibration.Mode.THOROUGH : Calibration.Mode.QUICK,

@@ -52,7 +52,7 @@ class DawgCliTest {
     void shouldRejectAProbeCalibrationTimeOutsideItsLimits() {
         Run r = run("probe", "--calibration-ms", "5000");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("dawg.calibration.millis=5000 is outside 1..300"), r.err());
+        assertTrue(r.err().contains("--calibration-ms 5000 is outside 1..300"), r.err());
     }
 
     @Test
