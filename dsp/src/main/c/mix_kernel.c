@@ -6,21 +6,8 @@
  */
 #include <string.h>
 #include "mix_kernel.h"
+#include "vectors.h"
 
-#ifndef ISA
-#error "compile with -DISA=avx512|avx2|baseline"
-#endif
-#define GLUE(a, b) a##_##b
-#define NAMED(a, b) GLUE(a, b)
-
-typedef float vf __attribute__((vector_size(64), aligned(64)));
-typedef int32_t vi __attribute__((vector_size(64), aligned(64)));
-
-#define INLINE static inline __attribute__((always_inline))
-
-INLINE vf splat(float x) { return (vf){0} + x; }
-INLINE vf load(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
-INLINE void store(float *p, vf v) { memcpy(p, &v, sizeof v); }
 INLINE vf vabs(vf x) { return (vf)((vi)x & 0x7fffffff); }
 INLINE vf blend(vf no, vf yes, vi mask) { return (vf)(((vi)no & ~mask) | ((vi)yes & mask)); }
 INLINE vf vmax(vf a, vf b) { return blend(a, b, b > a); }

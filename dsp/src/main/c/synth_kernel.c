@@ -8,25 +8,9 @@
 #include <string.h>
 #include <immintrin.h>
 #include "synth_kernel.h"
+#include "vectors.h"
 
-#ifndef ISA
-#error "compile with -DISA=avx512|avx2|baseline"
-#endif
-#define GLUE(a, b) a##_##b
-#define NAMED(a, b) GLUE(a, b)
 #define LANES SK(LANES)
-
-typedef float vf __attribute__((vector_size(64), aligned(64)));
-typedef int32_t vi __attribute__((vector_size(64), aligned(64)));
-typedef uint32_t vu __attribute__((vector_size(64), aligned(64)));
-
-#define INLINE static inline __attribute__((always_inline))
-
-INLINE vf splat(float x) { return (vf){0} + x; }
-INLINE vf loadf(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
-INLINE void storef(float *p, vf v) { memcpy(p, &v, sizeof v); }
-INLINE vi loadi(const int32_t *p) { vi v; memcpy(&v, p, sizeof v); return v; }
-INLINE void storei(int32_t *p, vi v) { memcpy(p, &v, sizeof v); }
 
 /* t[index[lane]] for 16 lanes */
 INLINE vf gather(const float *t, vi index) {
@@ -127,12 +111,12 @@ static void render_span(const synth_context *c, int64_t group, int at, int n) {
     /* the reference's SVF as state += change, with 2 a1 - 2 in place of a1 (see SimdSynthKernel) */
     const float damping = (float)(2 * k[SK(C_SVF_A1)] - 2), a2 = (float)k[SK(C_SVF_A2)];
     const float two_a2 = (float)(2 * k[SK(C_SVF_A2)]), a3 = (float)k[SK(C_SVF_A3)];
-    const vf e0 = loadf(env_start), de = loadf(env_slope);
+    const vf e0 = load(env_start), de = load(env_slope);
     const vi table0 = loadi(&c->ints[AT(SK(I_TABLE), group)]), table1 = loadi(&c->ints[AT(SK(I_TABLE) + 1, group)]);
     const vu step0 = (vu)loadi(&c->ints[AT(SK(I_STEP), group)]), step1 = (vu)loadi(&c->ints[AT(SK(I_STEP) + 1, group)]);
     vu p0 = (vu)loadi(&c->ints[AT(SK(I_PHASE), group)]), p1 = (vu)loadi(&c->ints[AT(SK(I_PHASE) + 1, group)]);
     float *ic1 = &c->floats[AT(SK(F_IC1), group)], *ic2 = &c->floats[AT(SK(F_IC2), group)];
-    vf c1 = loadf(ic1), c2 = loadf(ic2);
+    vf c1 = load(ic1), c2 = load(ic2);
     const float *t = c->tables;
     float *sum = c->accumulator + (int64_t)at * LANES;
     vf frame = splat(0.0f);
@@ -152,12 +136,12 @@ static void render_span(const synth_context *c, int64_t group, int at, int n) {
         }
         const vf envelope = de * frame + e0;
         frame += 1.0f;
-        storef(sum + (int64_t)i * LANES, loadf(sum + (int64_t)i * LANES) + x * envelope);
+        store(sum + (int64_t)i * LANES, load(sum + (int64_t)i * LANES) + x * envelope);
     }
     storei(&c->ints[AT(SK(I_PHASE), group)], (vi)p0);
     storei(&c->ints[AT(SK(I_PHASE) + 1, group)], (vi)p1);
-    storef(ic1, c1);
-    storef(ic2, c2);
+    store(ic1, c1);
+    store(ic2, c2);
 }
 
 void NAMED(synth_render, ISA)(const synth_context *c, int from, int to) {

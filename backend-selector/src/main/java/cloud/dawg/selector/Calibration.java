@@ -15,6 +15,7 @@ import cloud.dawg.dsp.synth.SynthEngine;
 import cloud.dawg.dsp.synth.Waveform;
 import cloud.dawg.dsp.workload.MixWorkload;
 import cloud.dawg.dsp.workload.SynthWorkload;
+import cloud.dawg.dsp.workload.Workload;
 
 import java.util.List;
 
@@ -72,7 +73,8 @@ public final class Calibration {
                     String.format("self-check failed: differs from the scalar reference by %.3g (tolerance %.0e)", difference, TOLERANCE));
         }
         Timing timing;
-        try (Workload w = engine == Engine.MIX ? new Workload.Mix(backend) : new Workload.Synth(backend)) {
+        try (Workload w = engine == Engine.MIX ? new MixWorkload(backend, MIX_TRACKS, SAMPLE_RATE, BLOCK, 0.25)
+                : new SynthWorkload(backend, SYNTH_VOICES, SAMPLE_RATE, BLOCK)) {
             timing = mode == Mode.QUICK ? quick(w, started + budgetMillis * 1_000_000L) : thorough(w);
         } catch (RuntimeException | LinkageError e) {
             return new Result(engine, backend.name(), true, false, difference, Double.NaN, Double.NaN, false, elapsed(started),
@@ -100,7 +102,7 @@ public final class Calibration {
         double best = Double.POSITIVE_INFINITY, previous = Double.NaN;
         boolean steady = false;
         do {
-            double now = w.nsPerUnit(1);
+            double now = w.nsPerUnitBlock(seconds(1));
             steady = Math.abs(now - previous) < 0.05 * previous;
             best = Math.min(best, now);
             previous = now;
@@ -115,10 +117,10 @@ public final class Calibration {
      */
     private static Timing thorough(Workload w) {
         long start = System.nanoTime();
-        double previous = w.nsPerUnit(1);
+        double previous = w.nsPerUnitBlock(seconds(1));
         boolean steady = false;
         while (System.nanoTime() - start < THOROUGH_MAX_SECONDS * 1_000_000_000L) {
-            double now = w.nsPerUnit(blocksFor(w, previous, 0.25));
+            double now = w.nsPerUnitBlock(seconds(blocksFor(w, previous, 0.25)));
             boolean late = System.nanoTime() - start > THOROUGH_MIN_SECONDS * 1_000_000_000L;
             if (late && Math.abs(now - previous) < 0.05 * previous) {
                 steady = true;
@@ -126,10 +128,15 @@ public final class Calibration {
             }
             previous = now;
         }
-        return new Timing(w.nsPerUnit(blocksFor(w, previous, 0.5)), steady);
+        return new Timing(w.nsPerUnitBlock(seconds(blocksFor(w, previous, 0.5))), steady);
     }
 
     private static final long THOROUGH_MIN_SECONDS = 2, THOROUGH_MAX_SECONDS = 12;
+
+    /** Audio seconds in {@code blocks} blocks. */
+    private static double seconds(long blocks) {
+        return (double) blocks * BLOCK / SAMPLE_RATE;
+    }
 
     /** Blocks that take about {@code seconds} of CPU at {@code nsPerUnit}. */
     private static long blocksFor(Workload w, double nsPerUnit, double seconds) {
@@ -138,68 +145,6 @@ public final class Calibration {
 
     private static long elapsed(long started) {
         return (System.nanoTime() - started) / 1_000_000L;
-    }
-
-    /** The standard workload of an engine, measured in thread CPU time per unit (track or voice) and block. */
-    private interface Workload extends AutoCloseable {
-        void shortBlock(int frames);
-
-        double nsPerUnit(long blocks);
-
-        /** Tracks or voices per block. */
-        int units();
-
-        @Override
-        void close();
-
-        final class Mix implements Workload {
-            private final MixWorkload w;
-
-            Mix(Backend backend) {
-                w = new MixWorkload(backend, MIX_TRACKS, SAMPLE_RATE, BLOCK, 0.25);
-            }
-
-            public void shortBlock(int frames) {
-                w.shortBlock(frames);
-            }
-
-            public int units() {
-                return MIX_TRACKS;
-            }
-
-            public double nsPerUnit(long blocks) {
-                return w.measure((double) blocks * BLOCK / SAMPLE_RATE).nsPerTrackBlock();
-            }
-
-            public void close() {
-                w.close();
-            }
-        }
-
-        final class Synth implements Workload {
-            private final SynthWorkload w;
-
-            Synth(Backend backend) {
-                w = new SynthWorkload(backend, SYNTH_VOICES, SAMPLE_RATE, BLOCK);
-                w.block(); // starts the notes, queued across the first block
-            }
-
-            public void shortBlock(int frames) {
-                w.shortBlock(frames);
-            }
-
-            public int units() {
-                return SYNTH_VOICES;
-            }
-
-            public double nsPerUnit(long blocks) {
-                return w.measure((double) blocks * BLOCK / SAMPLE_RATE).nsPerVoiceBlock();
-            }
-
-            public void close() {
-                w.close();
-            }
-        }
     }
 
     // ---- self-checks: fixed sessions that exercise every feature, compared with the reference ----

@@ -30,10 +30,13 @@ public final class NodeProbe {
     private NodeProbe() {
     }
 
-    /** The facts. {@code usableCores} is fractional when a cgroup quota says so (e.g. 1.5). */
+    /**
+     * The facts. {@code usableCores} is fractional when a cgroup quota says so (e.g. 1.5);
+     * {@code isa} is what each backend runs here (avx512, vector-api-512bit, java, or none).
+     */
     public record Facts(String os, String arch, String cpuModel, int hostCores, double usableCores, String coresSource,
                         List<String> cpuFeatures, String jdk, boolean vectorApi, int preferredVectorBits,
-                        Map<String, Backend.Availability> backends) {
+                        Map<String, Backend.Availability> backends, Map<String, String> isa) {
     }
 
     /** Probes this machine and JVM. */
@@ -81,14 +84,16 @@ public final class NodeProbe {
             source = "the cgroup CPU quota";
         }
         Map<String, Backend.Availability> availability = new LinkedHashMap<>();
+        Map<String, String> isa = new LinkedHashMap<>();
         for (Backend b : backends) {
             availability.put(b.name(), b.availability());
+            isa.put(b.name(), b.capabilities().isa());
         }
         boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         return new Facts(System.getProperty("os.name", "unknown").toLowerCase(Locale.ROOT),
                 System.getProperty("os.arch", "unknown"), model, hostCores, usable, source, new ArrayList<>(features),
                 System.getProperty("java.runtime.version", System.getProperty("java.version", "unknown")),
-                vector, vector ? VectorBits.preferred() : 0, availability);
+                vector, vector ? VectorBits.preferred() : 0, availability, isa);
     }
 
     /**

@@ -36,13 +36,9 @@ public record NodeReport(NodeProbe.Facts node, List<Calibration.Result> calibrat
         return choices.get(engine).backend();
     }
 
-    /** The ISA the native library picked, or the JVM's vector width, or "java": what the chosen mix backend runs. */
+    /** What the engine's chosen backend runs: the ISA native code picked, the Vector API width, or java. */
     public String isa(Engine engine) {
-        return switch (backend(engine)) {
-            case "native" -> node.backends().get("native").reason().replaceAll(".*, (\\w+) code selected.*", "$1");
-            case "simd" -> "vector-api-" + node.preferredVectorBits() + "bit";
-            default -> "java";
-        };
+        return node.isa().get(backend(engine));
     }
 
     public List<String> warnings() {

@@ -11,7 +11,6 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.DoubleSupplier;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures realtime capacity per backend on one core.",
@@ -57,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return eachBackend(b -> {
             try (MixWorkload w = new MixWorkload(b, tracks, sampleRate, block)) {
-                warmUp(() -> w.measure(0.5).nsPerTrackBlock());
+                Steady.warmUp(() -> w.measure(0.5).nsPerTrackBlock(), 20); // half-second rounds until the JIT settles
                 MixWorkload.Measurement m = w.measure(seconds);
                 MixWorkload.Measurement tail = w.measure(Math.max(0.5, seconds / 4), true);
                 MixWorkload.Measurement normal = w.measure(Math.max(0.5, seconds / 4));
@@ -118,11 +117,6 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Half-second rounds until the JIT has settled (at most 20). */
-    private static void warmUp(DoubleSupplier halfSecondRound) {
-        Steady.warmUp(halfSecondRound, 20);
-    }
-
     private int synth() {
         if (voices < 1 || voices > 4096 || seconds <= 0) {
             System.err.println("dawg bench synth: --voices must be 1..4096 and --seconds positive");
@@ -130,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return eachBackend(b -> {
             try (SynthWorkload w = new SynthWorkload(b, voices, sampleRate, block)) {
-                warmUp(() -> w.measure(0.5).nsPerVoiceBlock());
+                Steady.warmUp(() -> w.measure(0.5).nsPerVoiceBlock(), 20);
                 SynthWorkload.Measurement m = w.measure(seconds);
                 return new Result(m.nsPerVoiceBlock(), String.format(Locale.ROOT,
                         "\"voices\":%d,\"nsPerVoiceBlock\":%.1f,\"realtimeVoicesPerCore\":%.0f",

@@ -15,6 +15,14 @@ public interface Backend {
     /** What the backend runs with here: precision, vector width, instruction set. */
     Capabilities capabilities();
 
+    /** For {@code open*}: refuses an unavailable backend with its reason. */
+    default void requireAvailable() {
+        Availability availability = availability();
+        if (!availability.available()) {
+            throw new IllegalStateException(name() + " backend unavailable: " + availability.reason());
+        }
+    }
+
     /**
      * Creates the mix kernel for one session on the given layout.
      *

@@ -236,6 +236,7 @@ public final class SynthEngine implements AutoCloseable {
             keep();
             try {
                 renderBlock(frames);
+                requireFiniteOutput(frames);
             } catch (RuntimeException failure) {
                 Backend next = chain.next("synth", backend, failure);
                 restore();
@@ -266,6 +267,10 @@ public final class SynthEngine implements AutoCloseable {
         }
         kernel.render(at, frames);
         kernel.finish(frames);
+    }
+
+    /** A kernel that lets NaN or infinity into the output is broken (voices alone cannot overflow): move on. */
+    private void requireFiniteOutput(int frames) {
         MemorySegment out = layout.out();
         float poison = 0;
         for (int i = 0; i < frames; i++) {

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * sanitising, strips, bus, master, meters and reading the mix. Measured in thread CPU time.
  * Used by {@code dawg bench mix}, the JMH benchmarks and backend calibration.
  */
-public final class MixWorkload implements AutoCloseable {
+public final class MixWorkload implements Workload {
     private static final int INPUT_SECONDS = 2;
 
     private final MixEngine engine;
@@ -100,10 +100,21 @@ public final class MixWorkload implements AutoCloseable {
         cursor = at + block >= left[0].length ? 0 : at + block;
     }
 
+    @Override
+    public int units() {
+        return tracks;
+    }
+
+    @Override
+    public double nsPerUnitBlock(double seconds) {
+        return measure(seconds).nsPerTrackBlock();
+    }
+
     /**
      * Processes a short block of {@code frames} frames: thousands of these get the kernels
      * compiled by the JIT in a fraction of the time full blocks take while still interpreted.
      */
+    @Override
     public void shortBlock(int frames) {
         for (int t = 0; t < tracks; t++) {
             engine.writeInput(t, left[t], right[t], 0, frames);

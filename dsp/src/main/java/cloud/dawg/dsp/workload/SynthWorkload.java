@@ -16,7 +16,7 @@ import java.util.List;
  * The standard synth workload: {@code voices} sustained notes of varied pitch, each the standard
  * voice (two saws detuned by +-7 cents, ADSR, SVF low-pass at 4 kHz), measured in thread CPU time.
  */
-public final class SynthWorkload implements AutoCloseable {
+public final class SynthWorkload implements Workload {
     public static final InstrumentSettings STANDARD_VOICE = new InstrumentSettings(
             List.of(new OscillatorSettings(Waveform.SAW, -7, 0.5), new OscillatorSettings(Waveform.SAW, 7, 0.5)),
             new EnvelopeSettings(0.005, 0.1, 0.8, 0.2), new FilterSettings(true, 4000, 0.9), 0.05, 4096);
@@ -37,6 +37,17 @@ public final class SynthWorkload implements AutoCloseable {
         }
         left = new float[block];
         right = new float[block];
+        block(); // the notes start within the first block; from here on every block is sustained
+    }
+
+    @Override
+    public int units() {
+        return voices;
+    }
+
+    @Override
+    public double nsPerUnitBlock(double seconds) {
+        return measure(seconds).nsPerVoiceBlock();
     }
 
     @Override
@@ -48,7 +59,7 @@ public final class SynthWorkload implements AutoCloseable {
         synth.process(left, right, 0, block);
     }
 
-    /** Renders a short block (see {@link MixWorkload#shortBlock}). */
+    @Override
     public void shortBlock(int frames) {
         synth.process(left, right, 0, frames);
     }

@@ -62,19 +62,13 @@ public final class NativeBackend implements Backend {
 
     @Override
     public SynthKernel openSynth(SynthLayout layout, float[] tables) {
-        requireLoaded();
+        requireAvailable();
         return new NativeSynthKernel(layout, tables);
     }
 
     @Override
     public MixKernel openMix(MixLayout layout, int sampleRate) {
-        requireLoaded();
+        requireAvailable();
         return new NativeMixKernel(layout, sampleRate);
-    }
-
-    private void requireLoaded() {
-        if (!library.loaded()) {
-            throw new IllegalStateException("native backend unavailable: " + library.reason());
-        }
     }
 }

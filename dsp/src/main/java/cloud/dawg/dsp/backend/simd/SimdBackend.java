@@ -50,11 +50,4 @@ public final class SimdBackend implements Backend {
         requireAvailable();
         return new SimdMixKernel(layout, sampleRate);
     }
-
-    private void requireAvailable() {
-        Availability availability = availability();
-        if (!availability.available()) {
-            throw new IllegalStateException("simd backend unavailable: " + availability.reason());
-        }
-    }
 }
