@@ -134,6 +134,27 @@ public final class ProjectParser {
         return new Project(sampleRate, blockSize, tracks, master, length);
     }
 
+    /**
+     * A strip in the project format (missing fields take their defaults), for other front ends
+     * such as the gateway's live sessions. Errors read {@code "<owner>: <field path>: <problem>"}.
+     */
+    public static StripSettings strip(JsonNode json, int sampleRate, boolean master, String owner) throws ProjectException {
+        try {
+            return strip(new Node("", json, owner), sampleRate, master);
+        } catch (Unchecked e) {
+            throw e.cause;
+        }
+    }
+
+    /** An instrument in the project format; see {@link #strip(JsonNode, int, boolean, String)}. */
+    public static InstrumentSettings instrument(JsonNode json, int sampleRate, String owner) throws ProjectException {
+        try {
+            return instrument(new Node("", json, owner), sampleRate);
+        } catch (Unchecked e) {
+            throw e.cause;
+        }
+    }
+
     private static String path(Node source, String field, String what) throws ProjectException {
         Node n = source.child(field);
         if (n.missing() || !n.json.isTextual() || n.json.asText().isBlank()) {

@@ -1,0 +1,193 @@
+package cloud.dawg.gateway.socket;
+
+import cloud.dawg.gateway.session.CloseCodes;
+import cloud.dawg.gateway.session.LiveSession;
+import cloud.dawg.gateway.session.ParticipantLink;
+import cloud.dawg.gateway.session.ProtocolException;
+import cloud.dawg.gateway.session.Role;
+import cloud.dawg.gateway.session.SessionRegistry;
+import cloud.dawg.gateway.session.Tokens;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One browser connection: join handshake, then audio and control messages into the session, and
+ * the session's mix, meters and state changes out. Outbound audio waits in a small queue that
+ * drops its oldest frame when the browser does not keep up, so a slow participant only loses its
+ * own audio; control messages have their own (larger) queue, and a participant that overflows
+ * even that is disconnected.
+ */
+final class SocketParticipant implements ParticipantLink {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int CONTROL_QUEUE = 1024;
+
+    private final WebSocketSession socket;
+    private final String sessionId;
+    private final SessionRegistry registry;
+    private final Tokens tokens;
+    private final int audioQueue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedTotal;
+    private final Sinks.Many<byte[]> audio = Sinks.many().unicast().onBackpressureBuffer();
+    private final Sinks.Many<String> text = Sinks.many().unicast().onBackpressureBuffer();
+    private LiveSession session;
+    private String name;
+    private Role role;
+    private volatile boolean closed;
+
+    SocketParticipant(WebSocketSession socket, String sessionId, SessionRegistry registry, Tokens tokens, int audioQueue,
+                      AtomicLong droppedTotal) {
+        this.socket = socket;
+        this.sessionId = sessionId;
+        this.registry = registry;
+        this.tokens = tokens;
+        this.audioQueue = audioQueue;
+        this.droppedTotal = droppedTotal;
+    }
+
+    Flux<WebSocketMessage> outbound() {
+        Flux<WebSocketMessage> audioOut = audio.asFlux()
+                .onBackpressureBuffer(audioQueue, frame -> {
+                    dropped.incrementAndGet();
+                    droppedTotal.incrementAndGet();
+                }, BufferOverflowStrategy.DROP_OLDEST)
+                .map(frame -> socket.binaryMessage(f -> f.wrap(frame)));
+        Flux<WebSocketMessage> textOut = text.asFlux()
+                .onBackpressureBuffer(CONTROL_QUEUE, t -> close(CloseCodes.BAD_MESSAGE, "too slow: control queue overflowed"))
+                .map(socket::textMessage);
+        return Flux.merge(textOut, audioOut);
+    }
+
+    /** Handles one inbound message; protocol errors close the connection with their code. */
+    void receive(WebSocketMessage message) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (message.getType() == WebSocketMessage.Type.TEXT) {
+                onText(message.getPayloadAsText());
+            } else if (message.getType() == WebSocketMessage.Type.BINARY) {
+                onBinary(message.getPayload());
+            }
+        } catch (ProtocolException e) {
+            close(e.code(), e.reason());
+        }
+    }
+
+    private void onText(String payload) throws ProtocolException {
+        JsonNode json;
+        try {
+            json = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(CloseCodes.BAD_MESSAGE, "text message is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw new ProtocolException(CloseCodes.BAD_MESSAGE, "text message must be a JSON object with a type");
+        }
+        if (session == null) {
+            join(json);
+            return;
+        }
+        String error = session.control(name, role, json);
+        if (error != null) {
+            sendText(error);
+        }
+    }
+
+    private void join(JsonNode json) throws ProtocolException {
+        if (!"join".equals(json.path("type").asText())) {
+            throw new ProtocolException(CloseCodes.BAD_TOKEN, "the first message must be {\"type\":\"join\",\"token\":...}");
+        }
+        Tokens.Claims claims;
+        try {
+            claims = tokens.verify(json.path("token").asText(null));
+        } catch (Tokens.InvalidTokenException e) {
+            throw new ProtocolException(CloseCodes.BAD_TOKEN, e.getMessage());
+        }
+        if (!claims.sessionId().equals(sessionId)) {
+            throw new ProtocolException(CloseCodes.FORBIDDEN, "the token is for another session");
+        }
+        LiveSession live = registry.get(sessionId).orElseThrow(() ->
+                new ProtocolException(CloseCodes.UNKNOWN_SESSION, "session " + sessionId + " has ended"));
+        if (json.has("sampleRate") && json.get("sampleRate").asInt() != live.spec().sampleRate()) {
+            throw new ProtocolException(CloseCodes.WRONG_FORMAT, "the session runs at " + live.spec().sampleRate()
+                    + " Hz; the client runs at " + json.get("sampleRate").asInt() + " Hz");
+        }
+        if (json.has("blockSize") && json.get("blockSize").asInt() != live.spec().blockSize()) {
+            throw new ProtocolException(CloseCodes.WRONG_FORMAT, "the session's block size is " + live.spec().blockSize()
+                    + " frames; the client uses " + json.get("blockSize").asInt());
+        }
+        boolean monitor = json.path("monitorMix").asBoolean(false);
+        String joined = live.join(claims.participant(), claims.role(), this, monitor);
+        session = live;
+        name = claims.participant();
+        role = claims.role();
+        sendText(joined);
+    }
+
+    private void onBinary(DataBuffer payload) throws ProtocolException {
+        if (session == null) {
+            throw new ProtocolException(CloseCodes.BAD_TOKEN, "join with a token before sending audio");
+        }
+        byte[] bytes = new byte[payload.readableByteCount()];
+        payload.read(bytes);
+        session.audio(name, role, ByteBuffer.wrap(bytes));
+    }
+
+    void closeIfNotJoined() {
+        if (session == null) {
+            close(CloseCodes.BAD_TOKEN, "no join message within " + SessionSocketHandler.JOIN_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    void disconnected() {
+        closed = true;
+        if (session != null) {
+            session.leave(name, this);
+        }
+        audio.tryEmitComplete();
+        text.tryEmitComplete();
+    }
+
+    @Override
+    public synchronized void sendAudio(byte[] frame) {
+        if (!closed) {
+            audio.tryEmitNext(frame);
+        }
+    }
+
+    @Override
+    public synchronized void sendText(String json) {
+        if (!closed) {
+            text.tryEmitNext(json);
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (session != null) {
+            session.leave(name, this);
+        }
+        socket.close(new CloseStatus(code, reason)).subscribe();
+    }
+
+    @Override
+    public long dropped() {
+        return dropped.get();
+    }
+}

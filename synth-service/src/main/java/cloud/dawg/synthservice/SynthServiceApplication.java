@@ -1,0 +1,69 @@
+package cloud.dawg.synthservice;
+
+import cloud.dawg.dsp.backend.BackendChain;
+import cloud.dawg.selector.Engine;
+import cloud.dawg.service.Admission;
+import cloud.dawg.service.BlockMetrics;
+import cloud.dawg.service.BlockWorkers;
+import cloud.dawg.service.RealtimeLoad;
+import cloud.dawg.service.SelectedBackend;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * synth-service: live instruments over gRPC (port {@code spring.grpc.server.port}, 9092 by
+ * default), metrics at {@code /actuator/prometheus} (HTTP port {@code server.port}, 8082).
+ */
+@SpringBootApplication
+public class SynthServiceApplication {
+    private static final Logger LOG = LoggerFactory.getLogger(SynthServiceApplication.class);
+
+    public static void main(String[] args) {
+        start(args);
+    }
+
+    /** Starts the service; its settings come from {@code synth-service.properties}. */
+    public static ConfigurableApplicationContext start(String... args) {
+        SpringApplication app = new SpringApplication(SynthServiceApplication.class);
+        app.setDefaultProperties(Map.of("spring.config.name", "synth-service"));
+        return app.run(args);
+    }
+
+    @Bean
+    SelectedBackend selectedBackend(@Value("${dawg.synth.capacity:0}") long capacityOverride) {
+        SelectedBackend selected = SelectedBackend.select(Engine.SYNTH, capacityOverride);
+        LOG.info("synth backend {} ({}), capacity {} voices, {} usable cores", selected.backend(), selected.isa(),
+                selected.capacity(), selected.usableCores());
+        return selected;
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService synthWorkers(SelectedBackend backend) {
+        return BlockWorkers.create("synth", backend.workerThreads(), 4096);
+    }
+
+    @Bean
+    SynthServiceContext synthServiceContext(SelectedBackend backend, MeterRegistry registry, ExecutorService synthWorkers,
+                                            @Value("${dawg.synth.reference-block-nanos:2666667}") long blockNanos) {
+        Admission admission = new Admission(backend.capacity());
+        BlockMetrics metrics = new BlockMetrics(registry, "synth-service", backend.backend(), backend.isa(), blockNanos,
+                new RealtimeLoad(backend.usableCores()));
+        BackendChain chain = backend.chain((engine, from, to, cause) ->
+                LOG.warn("{} engine fell back from {} to {}: {}", engine, from, to, cause));
+        SynthServiceContext context = new SynthServiceContext(backend, chain, admission, metrics, synthWorkers);
+        metrics.gauge("dawg.sessions.active", "Instruments open on this instance", admission, Admission::sessions);
+        metrics.gauge("dawg.voices.pooled", "Voices preallocated by the open instruments (what admission counts)", admission, Admission::inUse);
+        metrics.gauge("dawg.voices.active", "Voices sounding now", context, SynthServiceContext::activeVoices);
+        metrics.gauge("dawg.capacity", "Voices this instance admits (backend-selector capacity at its target load)", admission, Admission::capacity);
+        return context;
+    }
+}
