@@ -22,7 +22,7 @@ public final class MixGrpcService extends MixServiceGrpc.MixServiceImplBase {
     @Override
     public StreamObserver<MixRequest> mix(StreamObserver<MixResponse> responses) {
         ServerCallStreamObserver<MixResponse> out = (ServerCallStreamObserver<MixResponse>) responses;
-        return new MixStream(context, new MixOutbound(new Outbound<>(out, context.metrics())));
+        return new MixStream(context, new MixOutbound(new Outbound<>(out, context.metrics(), Outbound.DEFAULT_THRESHOLD_BYTES)));
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class SynthGrpcService extends SynthServiceGrpc.SynthServiceImplBas
 
     @Override
     public StreamObserver<SynthRequest> play(StreamObserver<SynthResponse> responses) {
-        return new SynthStream(context, new Outbound<>((ServerCallStreamObserver<SynthResponse>) responses, context.metrics()));
+        return new SynthStream(context, new Outbound<>((ServerCallStreamObserver<SynthResponse>) responses, context.metrics(), Outbound.DEFAULT_THRESHOLD_BYTES));
     }
 
     @Override

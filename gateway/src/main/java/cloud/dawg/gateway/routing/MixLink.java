@@ -30,8 +30,8 @@ public final class MixLink {
         void closed(Status status);
     }
 
-    /** About four blocks in flight to the service; beyond that, audio is dropped rather than queued. */
-    static final int ON_READY_THRESHOLD_BYTES = 4 * 1100;
+    /** Blocks of audio that may wait in the transport to the service; beyond that, audio is dropped rather than queued. */
+    static final int BLOCKS_IN_FLIGHT = 4;
 
     private final String target;
     private final CompletableFuture<MixOpened> opened = new CompletableFuture<>();
@@ -47,7 +47,9 @@ public final class MixLink {
     public static MixLink open(Channel channel, String target, OpenMix open, Listener listener) {
         MixLink link = new MixLink(target);
         link.listener = listener;
-        MixServiceGrpc.newStub(channel).withOnReadyThreshold(ON_READY_THRESHOLD_BYTES).mix(link.new Responses());
+        int blockBytes = open.getTracksCount() * (8 * open.getBlockSize() + 16) + 64;
+        MixServiceGrpc.newStub(channel).withOnReadyThreshold(BLOCKS_IN_FLIGHT * Math.max(blockBytes, 8 * open.getBlockSize() + 80))
+                .mix(link.new Responses());
         link.send(MixRequest.newBuilder().setOpen(open).build());
         return link;
     }

@@ -97,7 +97,7 @@ public final class SessionRegistry implements AutoCloseable {
     private void openMix(LiveSession session) {
         SessionSpec spec = session.spec();
         OpenMix.Builder open = OpenMix.newBuilder().setSessionId(session.id()).setSampleRate(spec.sampleRate())
-                .setBlockSize(spec.blockSize()).setMaster(Strips.toProto(spec.master()));
+                .setBlockSize(spec.blockSize()).setDeadlineMicros(spec.deadlineMicros()).setMaster(Strips.toProto(spec.master()));
         for (SessionSpec.Track t : spec.tracks()) {
             // audio tracks are expected once their owner connects; instruments are fed by the gateway itself
             open.addTracks(TrackSpec.newBuilder().setTrackId(t.id()).setOwner(t.owner()).setStrip(Strips.toProto(t.strip()))

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * instrument) with their owners and strips, and the master strip. Parsed strictly: every error
  * names its field path.
  */
-public record SessionSpec(int sampleRate, int blockSize, Map<String, Role> participants, List<Track> tracks,
+public record SessionSpec(int sampleRate, int blockSize, int deadlineMicros, Map<String, Role> participants, List<Track> tracks,
                           StripSettings master) {
     public static final int MAX_TRACKS = 256;
     public static final int MAX_PARTICIPANTS = 64;
@@ -37,9 +37,11 @@ public record SessionSpec(int sampleRate, int blockSize, Map<String, Role> parti
         if (root == null || !root.isObject()) {
             throw new ProjectException("session: must be a JSON object");
         }
-        allowOnly(root, "session", "sampleRate", "blockSize", "participants", "tracks", "master");
+        allowOnly(root, "session", "sampleRate", "blockSize", "deadlineMicros", "participants", "tracks", "master");
         int sampleRate = integer(root, "sampleRate", 48000, MixEngine.MIN_SAMPLE_RATE, MixEngine.MAX_SAMPLE_RATE);
         int blockSize = integer(root, "blockSize", 128, MixEngine.MIN_BLOCK, MixEngine.MAX_BLOCK);
+        // how long a block waits for its missing tracks; 0 = one block duration
+        int deadlineMicros = integer(root, "deadlineMicros", 0, 0, 1_000_000);
 
         Map<String, Role> participants = new LinkedHashMap<>();
         JsonNode list = root.get("participants");
@@ -123,7 +125,7 @@ public record SessionSpec(int sampleRate, int blockSize, Map<String, Role> parti
                 master = ProjectParser.strip(m.get("strip"), sampleRate, true, "master.strip");
             }
         }
-        return new SessionSpec(sampleRate, blockSize, participants, tracks, master);
+        return new SessionSpec(sampleRate, blockSize, deadlineMicros, participants, tracks, master);
     }
 
     private static String name(JsonNode node, String at) throws ProjectException {

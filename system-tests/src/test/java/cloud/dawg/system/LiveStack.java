@@ -1,0 +1,86 @@
+package cloud.dawg.system;
+
+import cloud.dawg.client.GatewayClient;
+import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.Backends;
+import cloud.dawg.gateway.GatewayApplication;
+import cloud.dawg.mixservice.MixServiceApplication;
+import cloud.dawg.synthservice.SynthServiceApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+
+/**
+ * mix-service, synth-service and the gateway started in this JVM, each on its own real ports,
+ * talking gRPC and HTTP over sockets exactly as separate processes do. All three run on one
+ * backend (the fastest available here), so live output can be compared with an offline render
+ * on the same backend.
+ */
+final class LiveStack implements AutoCloseable {
+    static final int MIX_CAPACITY = 64;
+
+    final String backend;
+    final int mixHttp, synthHttp, gatewayHttp;
+    private final ConfigurableApplicationContext mix, synth, gateway;
+
+    private LiveStack() throws IOException {
+        backend = Backends.all().stream().filter(b -> b.availability().available()).map(Backend::name)
+                .sorted((a, b) -> Integer.compare(rank(a), rank(b))).findFirst().orElseThrow();
+        System.setProperty("dawg.backend", backend);
+        int mixGrpc = freePort(), synthGrpc = freePort();
+        mixHttp = freePort();
+        synthHttp = freePort();
+        gatewayHttp = freePort();
+        mix = MixServiceApplication.start("--server.port=" + mixHttp, "--spring.grpc.server.port=" + mixGrpc,
+                "--dawg.mix.capacity=" + MIX_CAPACITY);
+        synth = SynthServiceApplication.start("--server.port=" + synthHttp, "--spring.grpc.server.port=" + synthGrpc);
+        gateway = GatewayApplication.start("--server.port=" + gatewayHttp, "--dawg.gateway.mix-targets=localhost:" + mixGrpc,
+                "--dawg.gateway.synth-targets=localhost:" + synthGrpc);
+    }
+
+    private static int rank(String backend) {
+        return switch (backend) {
+            case "native" -> 0;
+            case "simd" -> 1;
+            default -> 2;
+        };
+    }
+
+    private static LiveStack shared;
+
+    /** One stack for all system tests (starting one takes a few seconds). */
+    static synchronized LiveStack shared() throws IOException {
+        if (shared == null) {
+            shared = new LiveStack();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    GatewayClient gateway() {
+        return new GatewayClient(URI.create("http://localhost:" + gatewayHttp));
+    }
+
+    GatewayClient mixHttp() {
+        return new GatewayClient(URI.create("http://localhost:" + mixHttp));
+    }
+
+    GatewayClient synthHttp() {
+        return new GatewayClient(URI.create("http://localhost:" + synthHttp));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        synth.close();
+        mix.close();
+    }
+}
