@@ -82,7 +82,7 @@ public class GatewayApplication implements WebFluxConfigurer {
     @Bean
     SessionSocketHandler sessionSocketHandler(SessionRegistry registry, Tokens tokens, MeterRegistry meters,
                                               @Value("${dawg.gateway.participant-queue-blocks:32}") int queue) {
-        SessionSocketHandler handler = new SessionSocketHandler(registry, tokens, queue);
+        SessionSocketHandler handler = new SessionSocketHandler(registry, tokens, queue, maxFrameBytes);
         Gauge.builder("dawg.gateway.sessions.active", registry, SessionRegistry::size)
                 .description("Live sessions on this gateway").tag("service", "gateway").register(meters);
         FunctionCounter.builder("dawg.gateway.blocks.dropped", handler, SessionSocketHandler::droppedForSlowParticipants)
@@ -99,6 +99,8 @@ public class GatewayApplication implements WebFluxConfigurer {
     @Override
     public WebSocketService getWebSocketService() {
         return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrameBytes)));
+                // the transport reads up to 4x the limit, so the handler can answer an oversize message with a
+                // clean 1009 close frame instead of a connection reset with unread data
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(4 * maxFrameBytes)));
     }
 }

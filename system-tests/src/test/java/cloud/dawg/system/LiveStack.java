@@ -20,6 +20,8 @@ import java.net.URI;
  */
 final class LiveStack implements AutoCloseable {
     static final int MIX_CAPACITY = 64;
+    /** Small enough that an oversize test frame is written whole before the gateway answers it. */
+    static final int MAX_FRAME_BYTES = 256 * 1024;
 
     final String backend;
     final int mixHttp, synthHttp, gatewayHttp;
@@ -36,7 +38,7 @@ final class LiveStack implements AutoCloseable {
         mix = MixServiceApplication.start("--server.port=" + mixHttp, "--spring.grpc.server.port=" + mixGrpc,
                 "--dawg.mix.capacity=" + MIX_CAPACITY);
         synth = SynthServiceApplication.start("--server.port=" + synthHttp, "--spring.grpc.server.port=" + synthGrpc);
-        gateway = GatewayApplication.start("--server.port=" + gatewayHttp, "--dawg.gateway.mix-targets=localhost:" + mixGrpc,
+        gateway = GatewayApplication.start("--server.port=" + gatewayHttp, "--dawg.gateway.max-frame-bytes=" + MAX_FRAME_BYTES, "--dawg.gateway.mix-targets=localhost:" + mixGrpc,
                 "--dawg.gateway.synth-targets=localhost:" + synthGrpc);
     }
 

@@ -21,12 +21,14 @@ public final class SessionSocketHandler implements WebSocketHandler {
     private final SessionRegistry registry;
     private final Tokens tokens;
     private final int audioQueue;
+    private final int maxMessageBytes;
     private final AtomicLong droppedForSlowParticipants = new AtomicLong();
 
-    public SessionSocketHandler(SessionRegistry registry, Tokens tokens, int audioQueue) {
+    public SessionSocketHandler(SessionRegistry registry, Tokens tokens, int audioQueue, int maxMessageBytes) {
         this.registry = registry;
         this.tokens = tokens;
         this.audioQueue = audioQueue;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** Audio frames dropped across all participants because they did not keep up. */
@@ -42,7 +44,7 @@ public final class SessionSocketHandler implements WebSocketHandler {
             ProtocolException e = new ProtocolException(CloseCodes.UNKNOWN_SESSION, "no session " + id + " (unknown or ended)");
             return socket.close(new CloseStatus(e.code(), e.reason()));
         }
-        SocketParticipant participant = new SocketParticipant(socket, id, registry, tokens, audioQueue, droppedForSlowParticipants);
+        SocketParticipant participant = new SocketParticipant(socket, id, registry, tokens, audioQueue, maxMessageBytes, droppedForSlowParticipants);
         Mono<Void> in = socket.receive().doOnNext(participant::receive).then();
         Mono<Void> out = socket.send(participant.outbound());
         Disposable joinDeadline = Mono.delay(JOIN_TIMEOUT).subscribe(t -> participant.closeIfNotJoined());

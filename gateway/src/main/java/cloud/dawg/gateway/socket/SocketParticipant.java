@@ -37,6 +37,7 @@ final class SocketParticipant implements ParticipantLink {
     private final SessionRegistry registry;
     private final Tokens tokens;
     private final int audioQueue;
+    private final int maxMessageBytes;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedTotal;
     private final Sinks.Many<byte[]> audio = Sinks.many().unicast().onBackpressureBuffer();
@@ -47,7 +48,8 @@ final class SocketParticipant implements ParticipantLink {
     private volatile boolean closed;
 
     SocketParticipant(WebSocketSession socket, String sessionId, SessionRegistry registry, Tokens tokens, int audioQueue,
-                      AtomicLong droppedTotal) {
+                      int maxMessageBytes, AtomicLong droppedTotal) {
+        this.maxMessageBytes = maxMessageBytes;
         this.socket = socket;
         this.sessionId = sessionId;
         this.registry = registry;
@@ -75,6 +77,10 @@ final class SocketParticipant implements ParticipantLink {
             return;
         }
         try {
+            int size = message.getPayload().readableByteCount();
+            if (size > maxMessageBytes) {
+                throw new ProtocolException(CloseCodes.TOO_BIG, "message of " + size + " bytes is above the limit of " + maxMessageBytes);
+            }
             if (message.getType() == WebSocketMessage.Type.TEXT) {
                 onText(message.getPayloadAsText());
             } else if (message.getType() == WebSocketMessage.Type.BINARY) {
