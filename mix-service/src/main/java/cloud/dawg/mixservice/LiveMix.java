@@ -39,8 +39,12 @@ import java.util.function.Consumer;
  * reply messages themselves.
  */
 final class LiveMix {
-    /** Blocks that may be assembled at once: arrivals further ahead are dropped. */
-    static final int WINDOW = 8;
+    /**
+     * Audio time that may be assembled at once (arrivals further ahead are dropped): long enough
+     * to ride out a scheduling hiccup of the worker without losing the newest audio.
+     */
+    static final double WINDOW_SECONDS = 0.2;
+    static final int MIN_WINDOW = 8, MAX_WINDOW = 128;
     static final int MAX_TRACK_ID = MixEngine.MAX_CAPACITY;
 
     private enum State { FREE, FILLING, PROCESSING }
@@ -58,17 +62,18 @@ final class LiveMix {
         final int id;
         final String owner;
         final float[][] left, right;
-        final long[] arrived = new long[WINDOW]; // the sequence whose audio each ring entry holds
+        final long[] arrived; // the sequence whose audio each ring entry holds
         boolean expected;
         int slot = -1; // engine slot, worker side
         boolean sanitisedReported;
 
-        Track(int id, String owner, boolean expected, int frames) {
+        Track(int id, String owner, boolean expected, int frames, int window) {
             this.id = id;
             this.owner = owner;
             this.expected = expected;
-            this.left = new float[WINDOW][frames];
-            this.right = new float[WINDOW][frames];
+            this.left = new float[window][frames];
+            this.right = new float[window][frames];
+            this.arrived = new long[window];
             java.util.Arrays.fill(arrived, -1);
         }
     }
@@ -104,7 +109,8 @@ final class LiveMix {
     private final Object lock = new Object();
     private final Track[] byId = new Track[MAX_TRACK_ID + 1];
     private final List<Track> tracks = new ArrayList<>();
-    private final Pending[] ring = new Pending[WINDOW];
+    private final int window;
+    private final Pending[] ring;
     private long nextSequence = -1;
     private boolean closed;
     private final byte[] scratch;
@@ -116,6 +122,7 @@ final class LiveMix {
     private final float[] outLeft, outRight, busLeft, busRight, trackLeft, trackRight;
     private long metersSeen;
     private long sanitisedSeen;
+    private int fallbacksSeen;
     private boolean finished;
     private final java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
 
@@ -133,7 +140,9 @@ final class LiveMix {
         this.timer = timer;
         this.runner = new SerialRunner(workers, this::drain);
         this.signal = runner::signal;
-        for (int i = 0; i < WINDOW; i++) {
+        this.window = Math.clamp((long) Math.ceil(WINDOW_SECONDS * sampleRate / frames), MIN_WINDOW, MAX_WINDOW);
+        this.ring = new Pending[window];
+        for (int i = 0; i < window; i++) {
             ring[i] = new Pending();
         }
         scratch = Pcm.scratch(frames);
@@ -158,7 +167,7 @@ final class LiveMix {
 
     /** Adds a track (at open, or later): the gRPC side sees it at once, the engine from the next block. */
     void addTrack(int id, String owner, StripSettings strip, boolean expected) {
-        Track track = new Track(id, owner, expected, frames);
+        Track track = new Track(id, owner, expected, frames, window);
         synchronized (lock) {
             byId[id] = track;
             tracks.add(track);
@@ -218,11 +227,11 @@ final class LiveMix {
                         + nextSequence + "); dropped", null, sequence);
                 return;
             }
-            int index = (int) (sequence % WINDOW);
+            int index = (int) (sequence % window);
             Pending pending = ring[index];
-            if (sequence >= nextSequence + WINDOW || pending.state == State.PROCESSING) {
+            if (sequence >= nextSequence + window || pending.state == State.PROCESSING) {
                 metrics.droppedAhead();
-                out.event(MixEvent.Kind.ERROR, "audio for block " + sequence + " is more than " + WINDOW
+                out.event(MixEvent.Kind.ERROR, "audio for block " + sequence + " is more than " + window
                         + " blocks ahead of the next block to mix (" + nextSequence + "); dropped", null, sequence);
                 return;
             }
@@ -248,9 +257,12 @@ final class LiveMix {
                 }
                 track.arrived[index] = sequence;
             }
-            if (complete(pending, index)) {
+            boolean complete = complete(pending, index);
+            if (complete) {
                 runner.signal();
-            } else if (!pending.timerArmed) {
+            }
+            if ((!complete || sequence > nextSequence) && !pending.timerArmed) {
+                // incomplete, or complete behind a block that has not arrived: either way due at the deadline
                 pending.timerArmed = true;
                 timer.schedule(signal, deadlineNanos, TimeUnit.NANOSECONDS);
             }
@@ -306,7 +318,7 @@ final class LiveMix {
                 if (nextSequence < 0) {
                     return;
                 }
-                index = (int) (nextSequence % WINDOW);
+                index = (int) (nextSequence % window);
                 pending = ring[index];
                 boolean started = pending.state == State.FILLING && pending.sequence == nextSequence;
                 if (!started && !anyDue()) {
@@ -373,6 +385,10 @@ final class LiveMix {
             out.sendDroppable(MixResponse.newBuilder().setMeters(meters(sequence)).build());
         }
         reportSanitised(sequence);
+        if (engine.fallbacks() != fallbacksSeen) {
+            fallbacksSeen = engine.fallbacks();
+            out.event(MixEvent.Kind.FALLBACK, "the mix moved to the " + engine.backendName() + " backend after a backend failure", null, sequence);
+        }
         dropSilentRemovals();
         if (missing > 0) {
             metrics.late();

@@ -204,6 +204,13 @@ class BadInputTest {
     }
 
     @Test
+    void shouldServeItsOpenApiDescription() throws Exception {
+        String openapi = gateway.getText("/openapi.yaml");
+        assertTrue(openapi.startsWith("openapi: 3.1.0"), openapi.lines().findFirst().orElse(""));
+        assertTrue(openapi.contains("/api/sessions/{id}:") && openapi.contains("application/problem+json"));
+    }
+
+    @Test
     void shouldAnswerBadRestRequestsWithProblemDetailsNamingTheField() throws Exception {
         GatewayClient.Response notJson = gateway.createSession("{oops");
         assertEquals(400, notJson.status());

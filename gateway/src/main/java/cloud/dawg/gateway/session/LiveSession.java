@@ -113,7 +113,7 @@ public final class LiveSession {
 
             @Override
             public void event(MixEvent event) {
-                ObjectNode e = JSON.createObjectNode().put("type", "event").put("kind", event.getKind().name().toLowerCase())
+                ObjectNode e = JSON.createObjectNode().put("type", "event").put("kind", event.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                         .put("message", event.getMessage());
                 if (event.hasTrackId() && tracksById.containsKey(event.getTrackId())) {
                     e.put("track", tracksById.get(event.getTrackId()).name());

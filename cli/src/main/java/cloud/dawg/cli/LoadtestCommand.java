@@ -1,0 +1,252 @@
+package cloud.dawg.cli;
+
+import cloud.dawg.client.GatewayClient;
+import cloud.dawg.client.ParticipantSocket;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Simulated participants streaming through the gateway's WebSocket in real time: each session
+ * has one participant sending all its tracks in one frame per block, paced by the wall clock.
+ * Measures each block's round trip (frame sent to master received), blocks lost, and reads the
+ * services' late blocks, drops and realtime load from their Prometheus endpoints.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true,
+        description = "Stream simulated participants through a running gateway (see ./dawg up) and report latency and load.")
+public final class LoadtestCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--gateway", description = "Gateway base URL (default: ${DEFAULT-VALUE}).", defaultValue = "http://localhost:8080")
+    URI gateway;
+
+    @Option(names = "--mix-metrics", description = "mix-service HTTP base URL for its metrics (default: ${DEFAULT-VALUE}).",
+            defaultValue = "http://localhost:8081")
+    URI mixMetrics;
+
+    @Option(names = "--sessions", description = "Concurrent sessions (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int sessions;
+
+    @Option(names = "--tracks", description = "Tracks per session (default: ${DEFAULT-VALUE}).", defaultValue = "8")
+    int tracks;
+
+    @Option(names = "--seconds", description = "Measured seconds of audio per session (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    int seconds;
+
+    @Option(names = "--warmup-seconds", description = "Seconds streamed before measuring (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    int warmupSeconds;
+
+    @Option(names = "--block", description = "Frames per block (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    int block;
+
+    @Option(names = "--rate", description = "Sample rate (default: ${DEFAULT-VALUE}).", defaultValue = "48000")
+    int rate;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (sessions < 1 || tracks < 1 || tracks > 256 || seconds < 1 || warmupSeconds < 0) {
+            System.err.println("dawg loadtest: --sessions >= 1, --tracks 1..256, --seconds >= 1 and --warmup-seconds >= 0");
+            return DawgCli.BAD_INPUT;
+        }
+        GatewayClient client = new GatewayClient(gateway);
+        try {
+            client.get("/actuator/health");
+        } catch (java.io.IOException e) {
+            System.err.println("dawg loadtest: no gateway at " + gateway + " (" + e.getMessage() + "); start one with ./dawg up");
+            return 1;
+        }
+        long blockNanos = block * 1_000_000_000L / rate;
+        int warmBlocks = (int) (warmupSeconds * 1_000_000_000L / blockNanos);
+        int blocks = warmBlocks + (int) (seconds * 1_000_000_000L / blockNanos);
+        double lateBefore = metric(client, "dawg_blocks_late_total"), droppedBefore = metric(client, "dawg_blocks_dropped_total");
+
+        List<Run> runs = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            Run run = new Run(client, s, blocks, warmBlocks, blockNanos);
+            if (run.error != null) {
+                System.err.println("dawg loadtest: could not create session " + s + ": " + run.error);
+                runs.forEach(Run::close);
+                return 1;
+            }
+            runs.add(run);
+        }
+        if (!json) {
+            System.err.printf("streaming %d session(s) x %d tracks for %d s (+%d s warm-up) through %s...%n",
+                    sessions, tracks, seconds, warmupSeconds, gateway);
+        }
+        CountDownLatch done = new CountDownLatch(runs.size());
+        long start = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            long offset = blockNanos * i / runs.size(); // spread the sessions' block starts over one block
+            Thread.ofPlatform().name("loadtest-" + i).start(() -> {
+                run.stream(start + offset);
+                done.countDown();
+            });
+        }
+        done.await();
+        Thread.sleep(300); // the last replies
+        double load = metric(client, "dawg_realtime_load");
+        double late = metric(client, "dawg_blocks_late_total") - lateBefore;
+        double serviceDropped = metric(client, "dawg_blocks_dropped_total") - droppedBefore;
+        runs.forEach(Run::close);
+
+        long[] rtt = runs.stream().flatMapToLong(r -> Arrays.stream(r.measuredRtts())).sorted().toArray();
+        long expected = (long) runs.size() * (blocks - warmBlocks);
+        long lost = expected - rtt.length;
+        ObjectNode out = JSON.createObjectNode().put("sessions", sessions).put("tracks", tracks).put("seconds", seconds)
+                .put("blockFrames", block).put("sampleRate", rate).put("backend", runs.get(0).backend)
+                .put("blocksMeasured", expected).put("blocksLost", lost)
+                .put("rttP50Ms", percentile(rtt, 0.50)).put("rttP99Ms", percentile(rtt, 0.99))
+                .put("rttP999Ms", percentile(rtt, 0.999)).put("rttMaxMs", rtt.length == 0 ? Double.NaN : rtt[rtt.length - 1] / 1e6)
+                .put("lateBlocks", late).put("serviceDroppedBlocks", serviceDropped).put("mixRealtimeLoad", load);
+        if (json) {
+            System.out.println(out.toPrettyString());
+        } else {
+            System.out.printf("backend %s; %d blocks measured, %d lost; round trip p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+                    runs.get(0).backend, expected, lost, out.get("rttP50Ms").asDouble(), out.get("rttP99Ms").asDouble(),
+                    out.get("rttP999Ms").asDouble(), out.get("rttMaxMs").asDouble());
+            System.out.printf("mix-service: %.0f late blocks, %.0f dropped blocks, realtime load %.3f (last 5 s)%n", late, serviceDropped, load);
+        }
+        return 0;
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private double metric(GatewayClient ignored, String name) {
+        try {
+            String text = new GatewayClient(mixMetrics).getText("/actuator/prometheus");
+            Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} ([0-9.eE+-]+)$").matcher(text);
+            double sum = 0;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+            return sum;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    /** One session: its participant socket, its paced sender and the round trips it saw. */
+    private final class Run implements ParticipantSocket.Listener {
+        final int blocks, warmBlocks;
+        final long blockNanos;
+        final AtomicLongArray sent, received;
+        final byte[][] frames = new byte[8][];
+        ParticipantSocket socket;
+        String error, backend = "";
+
+        Run(GatewayClient client, int index, int blocks, int warmBlocks, long blockNanos) throws Exception {
+            this.blocks = blocks;
+            this.warmBlocks = warmBlocks;
+            this.blockNanos = blockNanos;
+            this.sent = new AtomicLongArray(blocks);
+            this.received = new AtomicLongArray(blocks);
+            ObjectNode session = JSON.createObjectNode().put("sampleRate", rate).put("blockSize", block);
+            session.putArray("participants").addObject().put("name", "p").put("role", "editor");
+            ArrayNode list = session.putArray("tracks");
+            for (int t = 0; t < tracks; t++) {
+                ObjectNode track = list.addObject().put("name", "t" + t).put("owner", "p");
+                ObjectNode strip = track.putObject("strip");
+                strip.putObject("eq").put("active", true).putObject("mid").put("freq", 800 + 100 * t).put("gainDb", 3);
+                strip.putObject("comp").put("active", true).put("thresholdDb", -18).put("ratio", 3);
+                strip.put("pan", (t % 3 - 1) * 0.5);
+            }
+            GatewayClient.Response created = client.createSession(session.toString());
+            if (created.status() != 201) {
+                error = created.status() + " " + created.body().path("detail").asText(created.body().toString());
+                return;
+            }
+            backend = created.body().get("backend").asText();
+            String token = created.body().at("/participants/0/token").asText();
+            socket = client.connect(created.body().get("id").asText(), this);
+            socket.sendText(JSON.createObjectNode().put("type", "join").put("token", token).toString());
+            int[] ids = new int[tracks];
+            float[][] left = new float[tracks][block], right = new float[tracks][block];
+            SplittableRandom random = new SplittableRandom(index);
+            for (int f = 0; f < frames.length; f++) { // a few distinct frames, reused: generating audio is not what is measured
+                for (int t = 0; t < tracks; t++) {
+                    ids[t] = t + 1;
+                    for (int i = 0; i < block; i++) {
+                        left[t][i] = (float) (0.2 * (random.nextDouble() * 2 - 1));
+                        right[t][i] = (float) (0.2 * (random.nextDouble() * 2 - 1));
+                    }
+                }
+                frames[f] = ParticipantSocket.audioFrame(0, block, ids, left, right);
+            }
+        }
+
+        void stream(long start) {
+            for (int b = 0; b < blocks; b++) {
+                long due = start + b * blockNanos;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                byte[] frame = frames[b % frames.length];
+                java.nio.ByteBuffer.wrap(frame).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, b);
+                sent.set(b, System.nanoTime());
+                socket.sendBinary(frame);
+            }
+        }
+
+        long[] measuredRtts() {
+            List<Long> out = new ArrayList<>();
+            for (int b = warmBlocks; b < blocks; b++) {
+                long r = received.get(b), s = sent.get(b);
+                if (r != 0 && s != 0) {
+                    out.add(r - s);
+                }
+            }
+            return out.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        @Override
+        public void text(String json) {
+        }
+
+        @Override
+        public void mix(int kind, long sequence, float[] left, float[] right) {
+            if (kind == 2 && sequence >= 0 && sequence < blocks) {
+                received.compareAndSet((int) sequence, 0, System.nanoTime());
+            }
+        }
+
+        @Override
+        public void closed(int code, String reason) {
+        }
+
+        void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (RuntimeException ignored) {
+                    // already closed
+                }
+            }
+        }
+    }
+}
