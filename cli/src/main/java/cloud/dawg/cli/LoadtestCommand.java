@@ -1,7 +1,12 @@
 package cloud.dawg.cli;
 
 import cloud.dawg.client.GatewayClient;
+import cloud.dawg.client.NativeParticipant;
 import cloud.dawg.client.ParticipantSocket;
+import cloud.dawg.proto.v1.BlockAudio;
+import cloud.dawg.proto.v1.ParticipantRequest;
+import cloud.dawg.proto.v1.ParticipantResponse;
+import io.grpc.Status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,7 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Simulated participants streaming through the gateway's WebSocket in real time: each session
+ * Simulated participants streaming through the gateway's WebSocket (or its gRPC front door) in
+ * real time: each session
  * has one participant sending all its tracks in one frame per block, paced by the wall clock.
  * Measures each block's round trip (frame sent to master received), blocks lost, and reads the
  * services' late blocks, drops and realtime load from their Prometheus endpoints.
@@ -38,6 +44,17 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--mix-metrics", description = "mix-service HTTP base URL for its metrics (default: ${DEFAULT-VALUE}).",
             defaultValue = "http://localhost:8081")
     URI mixMetrics;
+
+    /** The gateway's front doors. */
+    enum Transport { websocket, grpc }
+
+    @Option(names = "--transport", description = "websocket (browsers) or grpc (native clients) (default: ${DEFAULT-VALUE}).",
+            defaultValue = "websocket")
+    Transport transport;
+
+    @Option(names = "--gateway-grpc", description = "The gateway's gRPC front door, host:port (default: ${DEFAULT-VALUE}).",
+            defaultValue = "localhost:9090")
+    String gatewayGrpc;
 
     @Option(names = "--sessions", description = "Concurrent sessions (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int sessions;
@@ -90,7 +107,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         if (!json) {
             System.err.printf("streaming %d session(s) x %d tracks for %d s (+%d s warm-up) through %s...%n",
-                    sessions, tracks, seconds, warmupSeconds, gateway);
+                    sessions, tracks, seconds, warmupSeconds, transport == Transport.grpc ? "grpc://" + gatewayGrpc : gateway);
         }
         CountDownLatch done = new CountDownLatch(runs.size());
         long start = System.nanoTime() + 50_000_000L;
@@ -112,7 +129,8 @@ public final class LoadtestCommand implements Callable<Integer> {
         long[] rtt = runs.stream().flatMapToLong(r -> Arrays.stream(r.measuredRtts())).sorted().toArray();
         long expected = (long) runs.size() * (blocks - warmBlocks);
         long lost = expected - rtt.length;
-        ObjectNode out = JSON.createObjectNode().put("sessions", sessions).put("tracks", tracks).put("seconds", seconds)
+        ObjectNode out = JSON.createObjectNode().put("transport", transport.name()).put("sessions", sessions).put("tracks", tracks)
+                .put("seconds", seconds)
                 .put("blockFrames", block).put("sampleRate", rate).put("backend", runs.get(0).backend)
                 .put("blocksMeasured", expected).put("blocksLost", lost)
                 .put("rttP50Ms", percentile(rtt, 0.50)).put("rttP99Ms", percentile(rtt, 0.99))
@@ -121,8 +139,8 @@ public final class LoadtestCommand implements Callable<Integer> {
         if (json) {
             System.out.println(out.toPrettyString());
         } else {
-            System.out.printf("backend %s; %d blocks measured, %d lost; round trip p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
-                    runs.get(0).backend, expected, lost, out.get("rttP50Ms").asDouble(), out.get("rttP99Ms").asDouble(),
+            System.out.printf("%s, backend %s; %d blocks measured, %d lost; round trip p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+                    transport, runs.get(0).backend, expected, lost, out.get("rttP50Ms").asDouble(), out.get("rttP99Ms").asDouble(),
                     out.get("rttP999Ms").asDouble(), out.get("rttMaxMs").asDouble());
             System.out.printf("mix-service: %.0f late blocks, %.0f dropped blocks, realtime load %.3f (last 5 s)%n", late, serviceDropped, load);
         }
@@ -150,13 +168,15 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
     }
 
-    /** One session: its participant socket, its paced sender and the round trips it saw. */
-    private final class Run implements ParticipantSocket.Listener {
+    /** One session: its participant connection, its paced sender and the round trips it saw. */
+    private final class Run implements ParticipantSocket.Listener, NativeParticipant.Listener {
         final int blocks, warmBlocks;
         final long blockNanos;
         final AtomicLongArray sent, received;
         final byte[][] frames = new byte[8][];
+        final BlockAudio[] nativeBlocks = new BlockAudio[frames.length];
         ParticipantSocket socket;
+        NativeParticipant nativeStream;
         String error, backend = "";
 
         Run(GatewayClient client, int index, int blocks, int warmBlocks, long blockNanos) throws Exception {
@@ -182,8 +202,14 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
             backend = created.body().get("backend").asText();
             String token = created.body().at("/participants/0/token").asText();
-            socket = client.connect(created.body().get("id").asText(), this);
-            socket.sendText(JSON.createObjectNode().put("type", "join").put("token", token).toString());
+            String id = created.body().get("id").asText();
+            if (transport == Transport.grpc) {
+                nativeStream = new NativeParticipant(gatewayGrpc, this);
+                nativeStream.join(id, token, false);
+            } else {
+                socket = client.connect(id, this);
+                socket.sendText(JSON.createObjectNode().put("type", "join").put("token", token).toString());
+            }
             int[] ids = new int[tracks];
             float[][] left = new float[tracks][block], right = new float[tracks][block];
             SplittableRandom random = new SplittableRandom(index);
@@ -196,6 +222,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                     }
                 }
                 frames[f] = ParticipantSocket.audioFrame(0, block, ids, left, right);
+                nativeBlocks[f] = NativeParticipant.audioBlock(0, ids, left, right);
             }
         }
 
@@ -205,6 +232,13 @@ public final class LoadtestCommand implements Callable<Integer> {
                 long wait;
                 while ((wait = due - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
+                }
+                if (nativeStream != null) {
+                    ParticipantRequest request = ParticipantRequest.newBuilder()
+                            .setAudio(nativeBlocks[b % frames.length].toBuilder().setSequence(b)).build();
+                    sent.set(b, System.nanoTime());
+                    nativeStream.send(request);
+                    continue;
                 }
                 byte[] frame = frames[b % frames.length];
                 java.nio.ByteBuffer.wrap(frame).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, b);
@@ -239,7 +273,24 @@ public final class LoadtestCommand implements Callable<Integer> {
         public void closed(int code, String reason) {
         }
 
+        @Override
+        public void response(ParticipantResponse response) {
+            if (response.hasMix() && !response.getMix().getMonitor()) {
+                long sequence = response.getMix().getSequence();
+                if (sequence < blocks) {
+                    received.compareAndSet((int) sequence, 0, System.nanoTime());
+                }
+            }
+        }
+
+        @Override
+        public void closed(Status status) {
+        }
+
         void close() {
+            if (nativeStream != null) {
+                nativeStream.close();
+            }
             if (socket != null) {
                 try {
                     socket.close();

@@ -1,10 +1,14 @@
 package cloud.dawg.gateway;
 
+import cloud.dawg.gateway.grpc.SessionGrpcService;
 import cloud.dawg.gateway.routing.InstanceRouter;
 import cloud.dawg.gateway.routing.ServiceChannels;
+import cloud.dawg.gateway.session.ParticipantDrops;
+import cloud.dawg.gateway.session.ParticipantJoin;
 import cloud.dawg.gateway.session.SessionRegistry;
 import cloud.dawg.gateway.session.Tokens;
 import cloud.dawg.gateway.socket.SessionSocketHandler;
+import io.grpc.ServerBuilder;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +19,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.grpc.server.ServerBuilderCustomizer;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
@@ -30,7 +35,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The gateway: REST and WebSocket on {@code server.port} (8080 by default); sessions go to the
+ * The gateway: REST and WebSocket on {@code server.port} (8080 by default), the gRPC front door
+ * for native clients on {@code spring.grpc.server.port} (9090); sessions go to the
  * mix-service and synth-service instances listed in {@code dawg.gateway.mix-targets} and
  * {@code dawg.gateway.synth-targets}.
  */
@@ -80,15 +86,42 @@ public class GatewayApplication implements WebFluxConfigurer {
     }
 
     @Bean
-    SessionSocketHandler sessionSocketHandler(SessionRegistry registry, Tokens tokens, MeterRegistry meters,
-                                              @Value("${dawg.gateway.participant-queue-blocks:32}") int queue) {
-        SessionSocketHandler handler = new SessionSocketHandler(registry, tokens, queue, maxFrameBytes);
+    ParticipantJoin participantJoin(SessionRegistry registry, Tokens tokens) {
+        return new ParticipantJoin(registry, tokens);
+    }
+
+    @Bean
+    ParticipantDrops participantDrops(SessionRegistry registry, MeterRegistry meters) {
+        ParticipantDrops drops = new ParticipantDrops();
         Gauge.builder("dawg.gateway.sessions.active", registry, SessionRegistry::size)
                 .description("Live sessions on this gateway").tag("service", "gateway").register(meters);
-        FunctionCounter.builder("dawg.gateway.blocks.dropped", handler, SessionSocketHandler::droppedForSlowParticipants)
+        FunctionCounter.builder("dawg.gateway.blocks.dropped", drops, ParticipantDrops::count)
                 .description("Mix frames dropped because a participant did not keep up (only that participant loses them)")
                 .tags("service", "gateway", "reason", "participant-slow").register(meters);
-        return handler;
+        return drops;
+    }
+
+    @Bean
+    SessionSocketHandler sessionSocketHandler(SessionRegistry registry, ParticipantJoin joiner, ParticipantDrops drops,
+                                              @Value("${dawg.gateway.participant-queue-blocks:32}") int queue) {
+        return new SessionSocketHandler(registry, joiner, queue, maxFrameBytes, drops);
+    }
+
+    @Bean(destroyMethod = "close")
+    SessionGrpcService sessionGrpcService(ParticipantJoin joiner, ParticipantDrops drops,
+                                          @Value("${dawg.gateway.participant-queue-blocks:32}") int queue) {
+        return new SessionGrpcService(joiner, queue, drops, maxFrameBytes);
+    }
+
+    /**
+     * As for the WebSocket, the transport accepts up to 4x the limit so that the service itself
+     * refuses an oversize request with RESOURCE_EXHAUSTED and a reason: grpc-java resets a
+     * bidirectional stream whose later message breaks the transport's own limit, and the client
+     * then sees a bare CANCELLED (grpc/grpc-java#11245).
+     */
+    @Bean
+    <T extends ServerBuilder<T>> ServerBuilderCustomizer<T> inboundMessageLimit() {
+        return builder -> builder.maxInboundMessageSize(4 * maxFrameBytes);
     }
 
     @Bean

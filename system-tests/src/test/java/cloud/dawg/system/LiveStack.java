@@ -24,7 +24,7 @@ final class LiveStack implements AutoCloseable {
     static final int MAX_FRAME_BYTES = 256 * 1024;
 
     final String backend;
-    final int mixHttp, synthHttp, gatewayHttp;
+    final int mixHttp, synthHttp, gatewayHttp, gatewayGrpc;
     private final ConfigurableApplicationContext mix, synth, gateway;
 
     private LiveStack() throws IOException {
@@ -35,10 +35,11 @@ final class LiveStack implements AutoCloseable {
         mixHttp = freePort();
         synthHttp = freePort();
         gatewayHttp = freePort();
+        gatewayGrpc = freePort();
         mix = MixServiceApplication.start("--server.port=" + mixHttp, "--spring.grpc.server.port=" + mixGrpc,
                 "--dawg.mix.capacity=" + MIX_CAPACITY);
         synth = SynthServiceApplication.start("--server.port=" + synthHttp, "--spring.grpc.server.port=" + synthGrpc);
-        gateway = GatewayApplication.start("--server.port=" + gatewayHttp, "--dawg.gateway.max-frame-bytes=" + MAX_FRAME_BYTES, "--dawg.gateway.mix-targets=localhost:" + mixGrpc,
+        gateway = GatewayApplication.start("--server.port=" + gatewayHttp, "--spring.grpc.server.port=" + gatewayGrpc, "--dawg.gateway.max-frame-bytes=" + MAX_FRAME_BYTES, "--dawg.gateway.mix-targets=localhost:" + mixGrpc,
                 "--dawg.gateway.synth-targets=localhost:" + synthGrpc);
     }
 
@@ -63,6 +64,11 @@ final class LiveStack implements AutoCloseable {
 
     GatewayClient gateway() {
         return new GatewayClient(URI.create("http://localhost:" + gatewayHttp));
+    }
+
+    /** A native client's connection to the gateway's gRPC front door. */
+    NativeClient nativeClient() {
+        return new NativeClient("localhost:" + gatewayGrpc);
     }
 
     GatewayClient mixHttp() {

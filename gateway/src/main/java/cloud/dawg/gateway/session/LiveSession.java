@@ -4,6 +4,12 @@ import cloud.dawg.dsp.strip.StripSettings;
 import cloud.dawg.gateway.routing.MixLink;
 import cloud.dawg.gateway.routing.SynthLink;
 import cloud.dawg.proto.v1.BlockAudio;
+import cloud.dawg.proto.v1.ParticipantResponse;
+import cloud.dawg.proto.v1.SessionJoined;
+import cloud.dawg.proto.v1.SessionParticipant;
+import cloud.dawg.proto.v1.SessionState;
+import cloud.dawg.proto.v1.SessionTrack;
+import cloud.dawg.proto.v1.StripChanged;
 import cloud.dawg.proto.v1.MeterReadings;
 import cloud.dawg.proto.v1.Meter;
 import cloud.dawg.proto.v1.MixChange;
@@ -57,7 +63,9 @@ public final class LiveSession {
     private final Map<String, SessionSpec.Track> tracksByName = new LinkedHashMap<>();
     private final Map<Integer, SessionSpec.Track> tracksById = new HashMap<>();
     private final Map<String, ObjectNode> stripJson = new LinkedHashMap<>();
+    private final Map<String, StripSettings> strips = new HashMap<>();
     private ObjectNode masterJson;
+    private StripSettings master;
     private final Map<String, Connection> connected = new ConcurrentHashMap<>();
     private final Map<Integer, SynthLink> synths = new ConcurrentHashMap<>();
     private final Map<Integer, List<NoteEvent.Builder>> pendingNotes = new HashMap<>();
@@ -78,8 +86,10 @@ public final class LiveSession {
             tracksByName.put(t.name(), t);
             tracksById.put(t.id(), t);
             stripJson.put(t.name(), StripJson.toJson(t.strip(), false));
+            strips.put(t.name(), t.strip());
         }
         masterJson = StripJson.toJson(spec.master(), true);
+        master = spec.master();
     }
 
     public String id() { return id; }
@@ -108,7 +118,7 @@ public final class LiveSession {
 
             @Override
             public void meters(MeterReadings meters) {
-                broadcast(metersJson(meters));
+                broadcast(metersMessage(meters));
             }
 
             @Override
@@ -121,12 +131,13 @@ public final class LiveSession {
                 if (event.hasSequence()) {
                     e.put("sequence", event.getSequence());
                 }
-                String text = e.toString();
+                ControlMessage message = new ControlMessage(e.toString(), ParticipantResponse.newBuilder().setEvent(event).build());
                 SessionSpec.Track track = event.hasTrackId() ? tracksById.get(event.getTrackId()) : null;
-                if (track != null && connected.containsKey(track.owner())) {
-                    connected.get(track.owner()).link().sendText(text);
+                Connection owner = track == null ? null : connected.get(track.owner());
+                if (owner != null) {
+                    owner.link().sendControl(message);
                 } else {
-                    broadcast(text);
+                    broadcast(message);
                 }
             }
 
@@ -155,8 +166,8 @@ public final class LiveSession {
             public void error(SynthError error) {
                 Connection owner = connected.get(track.owner());
                 if (owner != null) {
-                    owner.link().sendText(JSON.createObjectNode().put("type", "error").put("code", "instrument")
-                            .put("track", track.name()).put("message", error.getMessage()).toString());
+                    ControlMessage message = ControlMessage.error("instrument", "track '" + track.name() + "': " + error.getMessage());
+                    owner.link().sendControl(message);
                 }
             }
 
@@ -172,7 +183,7 @@ public final class LiveSession {
     // ---- participants ----
 
     /** A participant joined; the previous connection of the same participant, if any, is replaced. */
-    public synchronized String join(String name, Role role, ParticipantLink link, boolean monitor) throws ProtocolException {
+    public synchronized ControlMessage join(String name, Role role, ParticipantLink link, boolean monitor) throws ProtocolException {
         if (ended) {
             throw new ProtocolException(CloseCodes.UNKNOWN_SESSION, "session " + id + " has ended");
         }
@@ -188,7 +199,8 @@ public final class LiveSession {
         mix.send(change(MixChange.newBuilder().setMonitorMix(MonitorMix.newBuilder().setParticipant(name).setEnabled(monitor))));
         ObjectNode joined = state();
         joined.put("type", "joined").put("participant", name).put("role", role.wireName()).put("monitorMix", monitor);
-        return joined.toString();
+        return new ControlMessage(joined.toString(), ParticipantResponse.newBuilder().setJoined(SessionJoined.newBuilder()
+                .setParticipant(name).setRole(role.wireName()).setMonitorMix(monitor).setState(stateProto())).build());
     }
 
     /** The participant's connection closed (only if it is still the current one). */
@@ -220,7 +232,14 @@ public final class LiveSession {
         if (!role.canEdit()) {
             throw new ProtocolException(CloseCodes.FORBIDDEN, "listeners cannot send audio");
         }
-        ParticipantFrames.Audio audio = ParticipantFrames.parseAudio(frame, spec.blockSize());
+        audio(participant, role, ParticipantFrames.parseAudio(frame, spec.blockSize()));
+    }
+
+    /** A participant's audio for one block, already parsed from its transport's form. */
+    public void audio(String participant, Role role, ParticipantFrames.Audio audio) throws ProtocolException {
+        if (!role.canEdit()) {
+            throw new ProtocolException(CloseCodes.FORBIDDEN, "listeners cannot send audio");
+        }
         BlockAudio.Builder block = BlockAudio.newBuilder().setSequence(audio.sequence());
         for (ParticipantFrames.TrackBlock t : audio.tracks()) {
             SessionSpec.Track track = tracksById.get(t.trackId());
@@ -275,7 +294,7 @@ public final class LiveSession {
     }
 
     /** A control message from a participant; returns an error message to send back, or null. */
-    public String control(String participant, Role role, JsonNode message) throws ProtocolException {
+    public ControlMessage control(String participant, Role role, JsonNode message) throws ProtocolException {
         String type = message.path("type").asText("");
         switch (type) {
             case "strip", "master" -> {
@@ -307,7 +326,7 @@ public final class LiveSession {
         }
     }
 
-    private synchronized String changeStrip(String participant, JsonNode message) {
+    private synchronized ControlMessage changeStrip(String participant, JsonNode message) {
         String name = message.path("track").asText("");
         SessionSpec.Track track = tracksByName.get(name);
         if (track == null) {
@@ -320,14 +339,17 @@ public final class LiveSession {
             return error("invalid-parameter", e.getMessage());
         }
         stripJson.put(name, StripJson.toJson(strip, false));
-        mix.send(change(MixChange.newBuilder().setTrackStrip(TrackStrip.newBuilder().setTrackId(track.id()).setStrip(Strips.toProto(strip)))));
+        strips.put(name, strip);
+        cloud.dawg.proto.v1.Strip wire = Strips.toProto(strip);
+        mix.send(change(MixChange.newBuilder().setTrackStrip(TrackStrip.newBuilder().setTrackId(track.id()).setStrip(wire))));
         ObjectNode changed = JSON.createObjectNode().put("type", "strip").put("track", name).put("by", participant);
         changed.set("strip", stripJson.get(name));
-        broadcast(changed.toString());
+        broadcast(new ControlMessage(changed.toString(), ParticipantResponse.newBuilder()
+                .setStripChanged(StripChanged.newBuilder().setTrack(name).setBy(participant).setStrip(wire)).build()));
         return null;
     }
 
-    private synchronized String changeMaster(String participant, JsonNode message) {
+    private synchronized ControlMessage changeMaster(String participant, JsonNode message) {
         StripSettings strip;
         try {
             strip = StripJson.apply(masterJson, message.get("strip"), spec.sampleRate(), true, "master");
@@ -335,14 +357,17 @@ public final class LiveSession {
             return error("invalid-parameter", e.getMessage());
         }
         masterJson = StripJson.toJson(strip, true);
-        mix.send(change(MixChange.newBuilder().setMasterStrip(Strips.toProto(strip))));
+        master = strip;
+        cloud.dawg.proto.v1.Strip wire = Strips.toProto(strip);
+        mix.send(change(MixChange.newBuilder().setMasterStrip(wire)));
         ObjectNode changed = JSON.createObjectNode().put("type", "master").put("by", participant);
         changed.set("strip", masterJson);
-        broadcast(changed.toString());
+        broadcast(new ControlMessage(changed.toString(), ParticipantResponse.newBuilder()
+                .setMasterChanged(StripChanged.newBuilder().setBy(participant).setStrip(wire)).build()));
         return null;
     }
 
-    private String notes(JsonNode message) {
+    private ControlMessage notes(JsonNode message) {
         String name = message.path("track").asText("");
         SessionSpec.Track track = tracksByName.get(name);
         if (track == null || track.instrument().isEmpty()) {
@@ -400,8 +425,8 @@ public final class LiveSession {
         return null;
     }
 
-    private static String error(String code, String message) {
-        return JSON.createObjectNode().put("type", "error").put("code", code).put("message", message).toString();
+    private static ControlMessage error(String code, String message) {
+        return ControlMessage.error(code, message);
     }
 
     // ---- fan-out ----
@@ -410,19 +435,19 @@ public final class LiveSession {
         if (connected.isEmpty()) {
             return;
         }
-        byte[] master = ParticipantFrames.mixFrame(ParticipantFrames.MIX, block.getSequence(), spec.blockSize(), block.getMaster());
+        MixFrame master = new MixFrame(false, block.getSequence(), spec.blockSize(), block.getMaster());
         for (Connection c : connected.values()) {
-            c.link().sendAudio(master);
+            c.link().sendMix(master);
         }
         for (MonitorBlock m : block.getMonitorsList()) {
             Connection c = connected.get(m.getParticipant());
             if (c != null) {
-                c.link().sendAudio(ParticipantFrames.mixFrame(ParticipantFrames.MONITOR, block.getSequence(), spec.blockSize(), m.getPcm()));
+                c.link().sendMix(new MixFrame(true, block.getSequence(), spec.blockSize(), m.getPcm()));
             }
         }
     }
 
-    private String metersJson(MeterReadings m) {
+    private ControlMessage metersMessage(MeterReadings m) {
         ObjectNode o = JSON.createObjectNode().put("type", "meters").put("sequence", m.getSequence());
         ObjectNode tracks = o.putObject("tracks");
         for (TrackMeter t : m.getTracksList()) {
@@ -432,7 +457,7 @@ public final class LiveSession {
             }
         }
         o.set("master", meter(m.getMaster()));
-        return o.toString();
+        return new ControlMessage(o.toString(), ParticipantResponse.newBuilder().setMeters(m).build());
     }
 
     private static ObjectNode meter(Meter m) {
@@ -442,9 +467,9 @@ public final class LiveSession {
         return o;
     }
 
-    private void broadcast(String text) {
+    private void broadcast(ControlMessage message) {
         for (Connection c : connected.values()) {
-            c.link().sendText(text);
+            c.link().sendControl(message);
         }
     }
 
@@ -465,6 +490,19 @@ public final class LiveSession {
         }
         o.putObject("master").set("strip", masterJson);
         return o;
+    }
+
+    /** The session as the gRPC front door's {@code joined} shows it. */
+    private SessionState stateProto() {
+        SessionState.Builder b = SessionState.newBuilder().setId(id).setSampleRate(spec.sampleRate()).setBlockSize(spec.blockSize())
+                .setBackend(backend).setMaster(Strips.toProto(master));
+        spec.participants().forEach((name, role) -> b.addParticipants(SessionParticipant.newBuilder().setName(name)
+                .setRole(role.wireName()).setConnected(connected.containsKey(name))));
+        for (SessionSpec.Track t : spec.tracks()) {
+            b.addTracks(SessionTrack.newBuilder().setId(t.id()).setName(t.name()).setOwner(t.owner())
+                    .setInstrument(t.instrument().isPresent()).setStrip(Strips.toProto(strips.get(t.name()))));
+        }
+        return b.build();
     }
 
     /** Audio frames dropped for slow participants, and notes that arrived after their block. */

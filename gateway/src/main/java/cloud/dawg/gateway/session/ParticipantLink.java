@@ -1,18 +1,19 @@
 package cloud.dawg.gateway.session;
 
 /**
- * A connected participant as the session sees it, whatever carries it. Sends never block: each
- * link has a bounded outbound queue that drops its own oldest audio when the participant is slow.
+ * A connected participant as the session sees it, whatever carries it (WebSocket or gRPC). Sends
+ * never block: each link has a bounded outbound queue that drops its own oldest mix frames when
+ * the participant is slow.
  */
 public interface ParticipantLink {
-    /** A mix frame (master or monitor), shared read-only between participants. */
-    void sendAudio(byte[] frame);
+    /** A block of the master or monitor mix, shared read-only between participants. */
+    void sendMix(MixFrame frame);
 
-    /** A JSON control message. */
-    void sendText(String json);
+    void sendControl(ControlMessage message);
 
+    /** Ends the connection; {@code code} is a {@link CloseCodes} value, {@code reason} says why. */
     void close(int code, String reason);
 
-    /** Audio frames this link dropped because its participant did not keep up. */
+    /** Mix frames this link dropped because its participant did not keep up. */
     long dropped();
 }

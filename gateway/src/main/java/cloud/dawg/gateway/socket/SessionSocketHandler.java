@@ -1,9 +1,10 @@
 package cloud.dawg.gateway.socket;
 
 import cloud.dawg.gateway.session.CloseCodes;
+import cloud.dawg.gateway.session.ParticipantDrops;
+import cloud.dawg.gateway.session.ParticipantJoin;
 import cloud.dawg.gateway.session.ProtocolException;
 import cloud.dawg.gateway.session.SessionRegistry;
-import cloud.dawg.gateway.session.Tokens;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -11,7 +12,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code /ws/sessions/{id}}: one {@link SocketParticipant} per connection (protocol in docs/protocol.md). */
 public final class SessionSocketHandler implements WebSocketHandler {
@@ -19,21 +19,18 @@ public final class SessionSocketHandler implements WebSocketHandler {
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final SessionRegistry registry;
-    private final Tokens tokens;
+    private final ParticipantJoin joiner;
     private final int audioQueue;
     private final int maxMessageBytes;
-    private final AtomicLong droppedForSlowParticipants = new AtomicLong();
+    private final ParticipantDrops drops;
 
-    public SessionSocketHandler(SessionRegistry registry, Tokens tokens, int audioQueue, int maxMessageBytes) {
+    public SessionSocketHandler(SessionRegistry registry, ParticipantJoin joiner, int audioQueue, int maxMessageBytes,
+                                ParticipantDrops drops) {
         this.registry = registry;
-        this.tokens = tokens;
+        this.joiner = joiner;
         this.audioQueue = audioQueue;
         this.maxMessageBytes = maxMessageBytes;
-    }
-
-    /** Audio frames dropped across all participants because they did not keep up. */
-    public long droppedForSlowParticipants() {
-        return droppedForSlowParticipants.get();
+        this.drops = drops;
     }
 
     @Override
@@ -44,7 +41,7 @@ public final class SessionSocketHandler implements WebSocketHandler {
             ProtocolException e = new ProtocolException(CloseCodes.UNKNOWN_SESSION, "no session " + id + " (unknown or ended)");
             return socket.close(new CloseStatus(e.code(), e.reason()));
         }
-        SocketParticipant participant = new SocketParticipant(socket, id, registry, tokens, audioQueue, maxMessageBytes, droppedForSlowParticipants);
+        SocketParticipant participant = new SocketParticipant(socket, id, joiner, audioQueue, maxMessageBytes, drops);
         Mono<Void> in = socket.receive().doOnNext(participant::receive).then();
         Mono<Void> out = socket.send(participant.outbound());
         Disposable joinDeadline = Mono.delay(JOIN_TIMEOUT).subscribe(t -> participant.closeIfNotJoined());

@@ -1,12 +1,14 @@
 package cloud.dawg.gateway.socket;
 
 import cloud.dawg.gateway.session.CloseCodes;
+import cloud.dawg.gateway.session.ControlMessage;
 import cloud.dawg.gateway.session.LiveSession;
+import cloud.dawg.gateway.session.MixFrame;
+import cloud.dawg.gateway.session.ParticipantDrops;
+import cloud.dawg.gateway.session.ParticipantJoin;
 import cloud.dawg.gateway.session.ParticipantLink;
 import cloud.dawg.gateway.session.ProtocolException;
 import cloud.dawg.gateway.session.Role;
-import cloud.dawg.gateway.session.SessionRegistry;
-import cloud.dawg.gateway.session.Tokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 import java.nio.ByteBuffer;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,12 +37,11 @@ final class SocketParticipant implements ParticipantLink {
 
     private final WebSocketSession socket;
     private final String sessionId;
-    private final SessionRegistry registry;
-    private final Tokens tokens;
+    private final ParticipantJoin joiner;
     private final int audioQueue;
     private final int maxMessageBytes;
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong droppedTotal;
+    private final ParticipantDrops droppedTotal;
     private final Sinks.Many<byte[]> audio = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.Many<String> text = Sinks.many().unicast().onBackpressureBuffer();
     private LiveSession session;
@@ -47,13 +49,12 @@ final class SocketParticipant implements ParticipantLink {
     private Role role;
     private volatile boolean closed;
 
-    SocketParticipant(WebSocketSession socket, String sessionId, SessionRegistry registry, Tokens tokens, int audioQueue,
-                      int maxMessageBytes, AtomicLong droppedTotal) {
+    SocketParticipant(WebSocketSession socket, String sessionId, ParticipantJoin joiner, int audioQueue, int maxMessageBytes,
+                      ParticipantDrops droppedTotal) {
         this.maxMessageBytes = maxMessageBytes;
         this.socket = socket;
         this.sessionId = sessionId;
-        this.registry = registry;
-        this.tokens = tokens;
+        this.joiner = joiner;
         this.audioQueue = audioQueue;
         this.droppedTotal = droppedTotal;
     }
@@ -62,7 +63,7 @@ final class SocketParticipant implements ParticipantLink {
         Flux<WebSocketMessage> audioOut = audio.asFlux()
                 .onBackpressureBuffer(audioQueue, frame -> {
                     dropped.incrementAndGet();
-                    droppedTotal.incrementAndGet();
+                    droppedTotal.add();
                 }, BufferOverflowStrategy.DROP_OLDEST)
                 .map(frame -> socket.binaryMessage(f -> f.wrap(frame)));
         Flux<WebSocketMessage> textOut = text.asFlux()
@@ -105,9 +106,9 @@ final class SocketParticipant implements ParticipantLink {
             join(json);
             return;
         }
-        String error = session.control(name, role, json);
+        ControlMessage error = session.control(name, role, json);
         if (error != null) {
-            sendText(error);
+            sendControl(error);
         }
     }
 
@@ -115,31 +116,16 @@ final class SocketParticipant implements ParticipantLink {
         if (!"join".equals(json.path("type").asText())) {
             throw new ProtocolException(CloseCodes.BAD_TOKEN, "the first message must be {\"type\":\"join\",\"token\":...}");
         }
-        Tokens.Claims claims;
-        try {
-            claims = tokens.verify(json.path("token").asText(null));
-        } catch (Tokens.InvalidTokenException e) {
-            throw new ProtocolException(CloseCodes.BAD_TOKEN, e.getMessage());
-        }
-        if (!claims.sessionId().equals(sessionId)) {
-            throw new ProtocolException(CloseCodes.FORBIDDEN, "the token is for another session");
-        }
-        LiveSession live = registry.get(sessionId).orElseThrow(() ->
-                new ProtocolException(CloseCodes.UNKNOWN_SESSION, "session " + sessionId + " has ended"));
-        if (json.has("sampleRate") && json.get("sampleRate").asInt() != live.spec().sampleRate()) {
-            throw new ProtocolException(CloseCodes.WRONG_FORMAT, "the session runs at " + live.spec().sampleRate()
-                    + " Hz; the client runs at " + json.get("sampleRate").asInt() + " Hz");
-        }
-        if (json.has("blockSize") && json.get("blockSize").asInt() != live.spec().blockSize()) {
-            throw new ProtocolException(CloseCodes.WRONG_FORMAT, "the session's block size is " + live.spec().blockSize()
-                    + " frames; the client uses " + json.get("blockSize").asInt());
-        }
-        boolean monitor = json.path("monitorMix").asBoolean(false);
-        String joined = live.join(claims.participant(), claims.role(), this, monitor);
-        session = live;
-        name = claims.participant();
-        role = claims.role();
-        sendText(joined);
+        ParticipantJoin.Joined joined = joiner.join(sessionId, json.path("token").asText(null), intField(json, "sampleRate"),
+                intField(json, "blockSize"), json.path("monitorMix").asBoolean(false), this);
+        session = joined.session();
+        name = joined.participant();
+        role = joined.role();
+        sendControl(joined.message());
+    }
+
+    private static OptionalInt intField(JsonNode json, String field) {
+        return json.has(field) ? OptionalInt.of(json.get(field).asInt()) : OptionalInt.empty();
     }
 
     private void onBinary(DataBuffer payload) throws ProtocolException {
@@ -167,16 +153,16 @@ final class SocketParticipant implements ParticipantLink {
     }
 
     @Override
-    public synchronized void sendAudio(byte[] frame) {
+    public synchronized void sendMix(MixFrame frame) {
         if (!closed) {
-            audio.tryEmitNext(frame);
+            audio.tryEmitNext(frame.socketFrame());
         }
     }
 
     @Override
-    public synchronized void sendText(String json) {
+    public synchronized void sendControl(ControlMessage message) {
         if (!closed) {
-            text.tryEmitNext(json);
+            text.tryEmitNext(message.json());
         }
     }
 
