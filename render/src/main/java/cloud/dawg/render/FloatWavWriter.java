@@ -13,14 +13,14 @@ import java.nio.file.StandardOpenOption;
  * sizes. Hand-written because javax.sound writes only from a stream of known length, and a
  * long render should not sit in memory; the format is the 44-byte canonical header.
  */
-final class FloatWavWriter implements Closeable {
+public final class FloatWavWriter implements Closeable {
     private static final int HEADER = 44;
     private final FileChannel channel;
     private final ByteBuffer block;
     private final int sampleRate;
     private long frames;
 
-    FloatWavWriter(Path file, int sampleRate, int maxBlock) throws IOException {
+    public FloatWavWriter(Path file, int sampleRate, int maxBlock) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.block = ByteBuffer.allocateDirect(maxBlock * 2 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         this.sampleRate = sampleRate;
@@ -28,7 +28,7 @@ final class FloatWavWriter implements Closeable {
         channel.position(HEADER);
     }
 
-    void write(float[] left, float[] right, int n) throws IOException {
+    public void write(float[] left, float[] right, int n) throws IOException {
         block.clear();
         for (int i = 0; i < n; i++) {
             block.putFloat(left[i]);
@@ -42,7 +42,7 @@ final class FloatWavWriter implements Closeable {
     }
 
     /** Writes the final sizes and forces the data to disk, so a rename after this is durable. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         channel.write(header(frames), 0);
         channel.force(true);
     }

@@ -60,7 +60,7 @@ public final class ProjectParser {
         return parse(root, base);
     }
 
-    static Project parse(JsonNode root, Path base) throws ProjectException {
+    public static Project parse(JsonNode root, Path base) throws ProjectException {
         Node project = new Node("", root, "project");
         project.requireObject();
         project.allowOnly("sampleRate", "blockSize", "tracks", "master", "lengthFrames");

@@ -6,7 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /** Where a track's audio comes from during a render: a WAV file, or MIDI played by an instrument. */
-interface TrackInput extends Closeable {
+public interface TrackInput extends Closeable {
 
     /** Frames the track naturally lasts (a file's length; the last MIDI event plus the release). */
     long frames();
