@@ -1,6 +1,9 @@
 package cloud.dawg.gateway;
 
+import cloud.dawg.dsp.backend.Backends;
 import cloud.dawg.gateway.grpc.SessionGrpcService;
+import cloud.dawg.gateway.jobs.RenderJobs;
+import cloud.dawg.jobs.FileStemStore;
 import cloud.dawg.gateway.routing.InstanceRouter;
 import cloud.dawg.gateway.routing.ServiceChannels;
 import cloud.dawg.gateway.session.ParticipantDrops;
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.grpc.server.ServerBuilderCustomizer;
@@ -28,7 +32,9 @@ import org.springframework.web.reactive.socket.server.support.HandshakeWebSocket
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import reactor.netty.http.server.WebsocketServerSpec;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -105,6 +111,16 @@ public class GatewayApplication implements WebFluxConfigurer {
     SessionSocketHandler sessionSocketHandler(SessionRegistry registry, ParticipantJoin joiner, ParticipantDrops drops,
                                               @Value("${dawg.gateway.participant-queue-blocks:32}") int queue) {
         return new SessionSocketHandler(registry, joiner, queue, maxFrameBytes, drops);
+    }
+
+    /** Render jobs, when a Kafka bootstrap server is configured (./dawg up starts an embedded one). */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("!'${dawg.render.bootstrap-servers:}'.isBlank()")
+    RenderJobs renderJobs(@Value("${dawg.render.bootstrap-servers}") String bootstrap, @Value("${dawg.render.store}") String store,
+                          @Value("${dawg.render.backend:}") String backend, @Value("${dawg.render.retention:7d}") Duration retention)
+            throws java.io.IOException {
+        return new RenderJobs(bootstrap, new FileStemStore(Path.of(store)),
+                backend.isBlank() ? Backends.preferred() : Backends.byName(backend), retention);
     }
 
     @Bean(destroyMethod = "close")

@@ -79,4 +79,12 @@ public class MixServiceApplication {
                 LOG.warn("{} engine fell back from {} to {}: {}", engine, from, to, cause));
         return new MixServiceContext(backend, chain, admission, metrics, mixWorkers, mixDeadlines, sessionCapacity);
     }
+
+    /** This instance's render worker, when a Kafka bootstrap server is configured (docs/render-jobs.md). */
+    @Bean(destroyMethod = "close")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("!'${dawg.render.bootstrap-servers:}'.isBlank()")
+    cloud.dawg.jobs.TaskWorker renderWorker(@Value("${dawg.render.bootstrap-servers}") String bootstrap,
+                                            @Value("${dawg.render.store}") String store, MeterRegistry meters) throws java.io.IOException {
+        return cloud.dawg.service.RenderWorkers.start("mix-service", bootstrap, store, meters);
+    }
 }

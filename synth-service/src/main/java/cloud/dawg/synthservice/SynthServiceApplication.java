@@ -66,4 +66,12 @@ public class SynthServiceApplication {
         metrics.gauge("dawg.capacity", "Voices this instance admits (backend-selector capacity at its target load)", admission, Admission::capacity);
         return context;
     }
+
+    /** This instance's render worker, when a Kafka bootstrap server is configured (docs/render-jobs.md). */
+    @Bean(destroyMethod = "close")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("!'${dawg.render.bootstrap-servers:}'.isBlank()")
+    cloud.dawg.jobs.TaskWorker renderWorker(@Value("${dawg.render.bootstrap-servers}") String bootstrap,
+                                            @Value("${dawg.render.store}") String store, MeterRegistry meters) throws java.io.IOException {
+        return cloud.dawg.service.RenderWorkers.start("synth-service", bootstrap, store, meters);
+    }
 }
