@@ -69,19 +69,14 @@ public final class JobState {
                 Output o = stems.get(e.track());
                 if (o != null && !o.done) {
                     finish(o, e);
-                    if (!finished()) {
-                        status = Status.RUNNING;
-                    }
+                    completeIfAllDone(e);
                 }
             }
             case MIX_DONE -> {
                 if (!mix.done) {
                     finish(mix, e);
                 }
-                if (!finished()) {
-                    status = Status.DONE;
-                    finishedAt = e.at();
-                }
+                completeIfAllDone(e);
             }
             case FAILED -> {
                 if (!finished()) {
@@ -96,6 +91,19 @@ public final class JobState {
                     finishedAt = e.at();
                 }
             }
+        }
+    }
+
+    /** Done when the mix and every stem are (a mix found in the store may come before the stems' own events). */
+    private void completeIfAllDone(JobEvent e) {
+        if (finished()) {
+            return;
+        }
+        if (mix.done && !stems.isEmpty() && stems.values().stream().allMatch(o -> o.done)) {
+            status = Status.DONE;
+            finishedAt = e.at();
+        } else {
+            status = Status.RUNNING;
         }
     }
 

@@ -168,6 +168,50 @@ class RenderPipelineTest {
         assertEquals(outputs, outputs(), "no output was written again");
     }
 
+    @Test
+    void shouldFailOnlyTheJobWhoseInputIsCorruptAndDeadLetterItsTask() throws Exception {
+        // a file that validates at submission, then is damaged in the store before a worker reads it
+        byte[] wav = Files.readAllBytes(DEMO.resolve("bass.wav"));
+        byte[] unique = java.util.Arrays.copyOf(wav, wav.length);
+        unique[unique.length - 1] ^= 1; // its own content id, so no other job shares the damaged file
+        String badId = store.putInput(new java.io.ByteArrayInputStream(unique));
+        ObjectNode bad = Json.MAPPER.createObjectNode().put("sampleRate", 48000).put("blockSize", 128);
+        bad.putArray("tracks").addObject().put("name", "broken").putObject("source").put("file", badId);
+        JobPlan badPlan = new JobPlanner(store).plan(newJobId(), bad, Map.of(), backend);
+        Files.write(store.path(StemStore.Kind.INPUT, badId), "not a RIFF file at all".repeat(100).getBytes()); // overwritten
+        JobPlan good = new JobPlanner(store).plan(newJobId(), project(), upload(), backend);
+
+        long failedBefore = mixWorker.tasksFailed();
+        publisher.submit(badPlan);
+        publisher.submit(good);
+        JobState failed = await(badPlan.jobId());
+        assertEquals(JobState.Status.FAILED, failed.status());
+        assertTrue(failed.error().contains("strip of track 'broken' failed after 3 attempts"), failed.error());
+        assertEquals(JobState.Status.DONE, await(good.jobId()).status(), "the other job is not affected");
+        assertEquals(failedBefore + 1, mixWorker.tasksFailed(), "one task dead-lettered");
+        assertFalse(store.exists(StemStore.Kind.STEM, badPlan.tracks().get(0).stemId()), "no partial stem");
+        try (var tmp = Files.list(store.root().resolve("tmp"))) {
+            assertEquals(0, tmp.count(), "no temporary files left behind");
+        }
+    }
+
+    @Test
+    void shouldSkipTheRemainingTasksOfACancelledJob() throws Exception {
+        ObjectNode p = project();
+        ((ObjectNode) p.get("master").get("strip")).put("gain", 0.55); // a mix no other test renders
+        ((ObjectNode) p.get("tracks").get(0).get("strip")).put("gain", 0.66); // and a stem
+        JobPlan plan = new JobPlanner(store).plan(newJobId(), p, upload(), backend);
+        store.mark(plan.jobId(), StemStore.Mark.CANCELLED);
+        JobEvent cancelled = JobEvent.of(plan.jobId(), JobEvent.Type.CANCELLED);
+        publisher.submit(plan);
+        publisher.event(cancelled);
+        JobState state = await(plan.jobId());
+        assertEquals(JobState.Status.CANCELLED, state.status());
+        Thread.sleep(2000); // time for the workers to reach the job's tasks
+        assertFalse(store.exists(StemStore.Kind.STEM, plan.tracks().get(0).stemId()), "a skipped task rendered nothing");
+        assertFalse(store.exists(StemStore.Kind.MIX, plan.mixId()), "no mixdown");
+    }
+
     /** Every stem and mix in the store, with its modification time. */
     static Map<Path, Long> outputs() throws Exception {
         Map<Path, Long> files = new HashMap<>();

@@ -7,10 +7,13 @@ import cloud.dawg.gateway.GatewayApplication;
 import cloud.dawg.mixservice.MixServiceApplication;
 import cloud.dawg.synthservice.SynthServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * mix-service, synth-service and the gateway started in this JVM, each on its own real ports,
@@ -24,6 +27,8 @@ final class LiveStack implements AutoCloseable {
     static final int MAX_FRAME_BYTES = 256 * 1024;
 
     final String backend;
+    final EmbeddedKafkaKraftBroker kafka;
+    final Path store;
     final int mixHttp, synthHttp, gatewayHttp, gatewayGrpc;
     private final ConfigurableApplicationContext mix, synth, gateway;
 
@@ -31,16 +36,21 @@ final class LiveStack implements AutoCloseable {
         backend = Backends.all().stream().filter(b -> b.availability().available()).map(Backend::name)
                 .sorted((a, b) -> Integer.compare(rank(a), rank(b))).findFirst().orElseThrow();
         System.setProperty("dawg.backend", backend);
+        kafka = new EmbeddedKafkaKraftBroker(1, 1);
+        kafka.afterPropertiesSet();
+        store = Files.createTempDirectory("dawg-store-");
+        String render = "--dawg.render.bootstrap-servers=" + kafka.getBrokersAsString();
+        String storeArg = "--dawg.render.store=" + store;
         int mixGrpc = freePort(), synthGrpc = freePort();
         mixHttp = freePort();
         synthHttp = freePort();
         gatewayHttp = freePort();
         gatewayGrpc = freePort();
         mix = MixServiceApplication.start("--server.port=" + mixHttp, "--spring.grpc.server.port=" + mixGrpc,
-                "--dawg.mix.capacity=" + MIX_CAPACITY);
-        synth = SynthServiceApplication.start("--server.port=" + synthHttp, "--spring.grpc.server.port=" + synthGrpc);
+                "--dawg.mix.capacity=" + MIX_CAPACITY, render, storeArg);
+        synth = SynthServiceApplication.start("--server.port=" + synthHttp, "--spring.grpc.server.port=" + synthGrpc, render, storeArg);
         gateway = GatewayApplication.start("--server.port=" + gatewayHttp, "--spring.grpc.server.port=" + gatewayGrpc, "--dawg.gateway.max-frame-bytes=" + MAX_FRAME_BYTES, "--dawg.gateway.mix-targets=localhost:" + mixGrpc,
-                "--dawg.gateway.synth-targets=localhost:" + synthGrpc);
+                "--dawg.gateway.synth-targets=localhost:" + synthGrpc, render, storeArg, "--dawg.render.backend=" + backend);
     }
 
     private static int rank(String backend) {
@@ -90,5 +100,7 @@ final class LiveStack implements AutoCloseable {
         gateway.close();
         synth.close();
         mix.close();
+        kafka.destroy();
     }
+
 }
