@@ -94,7 +94,7 @@ public final class TaskRenderer {
     private void renderOne(Project project, String keep, Path temp, JobPlan plan, Progress progress) throws Exception {
         Path dir = Files.createTempDirectory(temp.getParent(), "render-");
         try {
-            OfflineRenderer.render(project, dir, backend(plan), (done, total) -> progress.update((double) done / total));
+            OfflineRenderer.render(project, dir, backend(plan), (done, total) -> progress.update((double) done / total), keep::equals);
             Files.move(dir.resolve(keep), temp);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

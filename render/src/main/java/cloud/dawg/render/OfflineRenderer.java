@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Renders a project to {@code <track>.wav} per track (the strip output after mute/solo) and
@@ -35,10 +36,19 @@ public final class OfflineRenderer {
 
     public static Result render(Project project, Path outDir, Backend backend, Progress progress)
             throws ProjectException, IOException {
+        return render(project, outDir, backend, progress, file -> true);
+    }
+
+    /**
+     * Renders as above but writes only the outputs whose file name ({@code <track>.wav} or
+     * {@code mix.wav}) {@code write} accepts: a render worker wants one stem, or only the mix.
+     */
+    public static Result render(Project project, Path outDir, Backend backend, Progress progress, Predicate<String> write)
+            throws ProjectException, IOException {
         int block = project.blockSize();
         List<TrackInput> inputs = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
-        List<FloatWavWriter> writers = new ArrayList<>();
+        List<FloatWavWriter> writers = new ArrayList<>(); // null where an output is not written
         try {
             long longest = 0;
             for (Project.Track track : project.tracks()) {
@@ -57,6 +67,11 @@ public final class OfflineRenderer {
             }
             finals.add(outDir.resolve("mix.wav"));
             for (Path target : finals) {
+                if (!write.test(target.getFileName().toString())) {
+                    writers.add(null);
+                    temps.add(null);
+                    continue;
+                }
                 Path temp = Files.createTempFile(outDir, "." + target.getFileName(), ".partial");
                 Files.delete(temp); // the writer creates it exclusively
                 temps.add(temp);
@@ -82,11 +97,15 @@ public final class OfflineRenderer {
                     }
                     engine.process(len);
                     for (int t = 0; t < n; t++) {
-                        engine.readTrack(t, outL, outR, 0, len);
-                        writers.get(t).write(outL, outR, len);
+                        if (writers.get(t) != null) {
+                            engine.readTrack(t, outL, outR, 0, len);
+                            writers.get(t).write(outL, outR, len);
+                        }
                     }
-                    engine.readMix(outL, outR, 0, len);
-                    writers.get(n).write(outL, outR, len);
+                    if (writers.get(n) != null) {
+                        engine.readMix(outL, outR, 0, len);
+                        writers.get(n).write(outL, outR, len);
+                    }
                     if (at >= nextReport) {
                         progress.update(at, frames);
                         nextReport = at + step;
@@ -96,24 +115,34 @@ public final class OfflineRenderer {
                 resets = engine.stateResets();
             }
             for (FloatWavWriter writer : writers) {
-                writer.finish();
-                writer.close();
+                if (writer != null) {
+                    writer.finish();
+                    writer.close();
+                }
             }
+            List<Path> written = new ArrayList<>();
             for (int i = 0; i < finals.size(); i++) {
-                move(temps.get(i), finals.get(i));
+                if (writers.get(i) != null) {
+                    move(temps.get(i), finals.get(i));
+                    written.add(finals.get(i));
+                }
             }
             temps.clear();
             progress.update(frames, frames);
-            return new Result(frames, finals, sanitised, resets, backend.name());
+            return new Result(frames, written, sanitised, resets, backend.name());
         } finally {
             for (TrackInput input : inputs) {
                 input.close();
             }
             for (FloatWavWriter writer : writers) {
-                writer.close();
+                if (writer != null) {
+                    writer.close();
+                }
             }
             for (Path temp : temps) {
-                Files.deleteIfExists(temp);
+                if (temp != null) {
+                    Files.deleteIfExists(temp);
+                }
             }
         }
     }

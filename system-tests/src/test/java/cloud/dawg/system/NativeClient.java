@@ -47,15 +47,7 @@ final class NativeClient implements NativeParticipant.Listener, AutoCloseable {
     }
 
     float[][] awaitMaster(long sequence, Duration timeout) throws InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        while (!master.containsKey(sequence)) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("no master mix for block " + sequence + " within " + timeout
-                        + (closed.isDone() ? "; closed: " + closed.join() : ""));
-            }
-            Thread.sleep(0, 200_000);
-        }
-        return master.get(sequence);
+        return Sessions.awaitBlock(master, sequence, timeout, () -> closed.isDone() ? "; closed: " + closed.join() : "");
     }
 
     Status awaitClose() throws Exception {

@@ -143,6 +143,19 @@ final class Sessions {
         return mix;
     }
 
+    /** Waits for a block of a mix to arrive in {@code received}; {@code closed} describes the connection if it ended. */
+    static float[][] awaitBlock(java.util.Map<Long, float[][]> received, long sequence, Duration timeout,
+                                java.util.function.Supplier<String> closed) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!received.containsKey(sequence)) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("no master mix for block " + sequence + " within " + timeout + closed.get());
+            }
+            Thread.sleep(0, 200_000);
+        }
+        return received.get(sequence);
+    }
+
     static void copy(float[][] block, float[][] into, long sequence) {
         System.arraycopy(block[0], 0, into[0], (int) sequence * BLOCK, BLOCK);
         System.arraycopy(block[1], 0, into[1], (int) sequence * BLOCK, BLOCK);

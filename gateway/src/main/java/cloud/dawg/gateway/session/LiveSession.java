@@ -62,9 +62,8 @@ public final class LiveSession {
     private final SessionSpec spec;
     private final Map<String, SessionSpec.Track> tracksByName = new LinkedHashMap<>();
     private final Map<Integer, SessionSpec.Track> tracksById = new HashMap<>();
-    private final Map<String, ObjectNode> stripJson = new LinkedHashMap<>();
+    /** The strips as applied; their JSON and protobuf forms are derived when sent. */
     private final Map<String, StripSettings> strips = new HashMap<>();
-    private ObjectNode masterJson;
     private StripSettings master;
     private final Map<String, Connection> connected = new ConcurrentHashMap<>();
     private final Map<Integer, SynthLink> synths = new ConcurrentHashMap<>();
@@ -85,10 +84,8 @@ public final class LiveSession {
         for (SessionSpec.Track t : spec.tracks()) {
             tracksByName.put(t.name(), t);
             tracksById.put(t.id(), t);
-            stripJson.put(t.name(), StripJson.toJson(t.strip(), false));
             strips.put(t.name(), t.strip());
         }
-        masterJson = StripJson.toJson(spec.master(), true);
         master = spec.master();
     }
 
@@ -334,16 +331,15 @@ public final class LiveSession {
         }
         StripSettings strip;
         try {
-            strip = StripJson.apply(stripJson.get(name), message.get("strip"), spec.sampleRate(), false, "track '" + name + "'");
+            strip = StripJson.apply(StripJson.toJson(strips.get(name), false), message.get("strip"), spec.sampleRate(), false, "track '" + name + "'");
         } catch (ProjectException e) {
             return error("invalid-parameter", e.getMessage());
         }
-        stripJson.put(name, StripJson.toJson(strip, false));
         strips.put(name, strip);
         cloud.dawg.proto.v1.Strip wire = Strips.toProto(strip);
         mix.send(change(MixChange.newBuilder().setTrackStrip(TrackStrip.newBuilder().setTrackId(track.id()).setStrip(wire))));
         ObjectNode changed = JSON.createObjectNode().put("type", "strip").put("track", name).put("by", participant);
-        changed.set("strip", stripJson.get(name));
+        changed.set("strip", StripJson.toJson(strip, false));
         broadcast(new ControlMessage(changed.toString(), ParticipantResponse.newBuilder()
                 .setStripChanged(StripChanged.newBuilder().setTrack(name).setBy(participant).setStrip(wire)).build()));
         return null;
@@ -352,16 +348,15 @@ public final class LiveSession {
     private synchronized ControlMessage changeMaster(String participant, JsonNode message) {
         StripSettings strip;
         try {
-            strip = StripJson.apply(masterJson, message.get("strip"), spec.sampleRate(), true, "master");
+            strip = StripJson.apply(StripJson.toJson(master, true), message.get("strip"), spec.sampleRate(), true, "master");
         } catch (ProjectException e) {
             return error("invalid-parameter", e.getMessage());
         }
-        masterJson = StripJson.toJson(strip, true);
         master = strip;
         cloud.dawg.proto.v1.Strip wire = Strips.toProto(strip);
         mix.send(change(MixChange.newBuilder().setMasterStrip(wire)));
         ObjectNode changed = JSON.createObjectNode().put("type", "master").put("by", participant);
-        changed.set("strip", masterJson);
+        changed.set("strip", StripJson.toJson(strip, true));
         broadcast(new ControlMessage(changed.toString(), ParticipantResponse.newBuilder()
                 .setMasterChanged(StripChanged.newBuilder().setBy(participant).setStrip(wire)).build()));
         return null;
@@ -486,9 +481,9 @@ public final class LiveSession {
         for (SessionSpec.Track t : spec.tracks()) {
             ObjectNode track = tracks.addObject().put("id", t.id()).put("name", t.name()).put("owner", t.owner())
                     .put("kind", t.instrument().isPresent() ? "instrument" : "audio");
-            track.set("strip", stripJson.get(t.name()));
+            track.set("strip", StripJson.toJson(strips.get(t.name()), false));
         }
-        o.putObject("master").set("strip", masterJson);
+        o.putObject("master").set("strip", StripJson.toJson(master, true));
         return o;
     }
 
