@@ -18,6 +18,7 @@ public final class JobState {
         Loudness.Measurement loudness;
 
         public boolean done() { return done; }
+        public double progress() { return progress; }
         public Loudness.Measurement loudness() { return loudness; }
     }
 

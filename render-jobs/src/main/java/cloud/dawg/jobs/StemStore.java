@@ -67,6 +67,9 @@ public interface StemStore {
 
     boolean marked(String jobId, Mark mark);
 
-    /** Deletes items not modified for longer than {@code age}; returns how many. */
+    /** Removes what writers that died mid-write left behind; returns how many writers' leftovers. */
+    int sweepOrphans() throws IOException;
+
+    /** Deletes items not modified for longer than {@code age} (and dead writers' leftovers); returns how many. */
     int purgeOlderThan(Duration age) throws IOException;
 }

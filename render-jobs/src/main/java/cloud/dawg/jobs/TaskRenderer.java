@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * is exactly {@code dawg render}'s on every backend.
  */
 public final class TaskRenderer {
-    /** Told how far a task is (0..1), at most about 100 times. */
+    /** Told how far a task is (0..1), at most about 100 times; may throw to abandon the task. */
     public interface Progress {
         void update(double fraction);
     }
@@ -81,20 +81,31 @@ public final class TaskRenderer {
         Project alone = new Project(plan.sampleRate(), plan.blockSize(),
                 List.of(Project.Track.audio(track.name(), track.file(), stemStrip(track.strip(), anySolo))), full.master(),
                 OptionalLong.of(plan.frames()));
-        boolean wrote = store.write(StemStore.Kind.STEM, t.stemId(), temp -> renderOne(alone, track.name() + ".wav", temp, plan, progress));
-        return new Output(!wrote, measure(store.path(StemStore.Kind.STEM, t.stemId()), plan));
+        return renderOne(alone, track.name() + ".wav", StemStore.Kind.STEM, t.stemId(), plan, progress);
     }
 
     public Output mixdown(JobPlan plan, Progress progress) throws Exception {
         Project full = withDryAudio(plan, -1);
-        boolean wrote = store.write(StemStore.Kind.MIX, plan.mixId(), temp -> renderOne(full, "mix.wav", temp, plan, progress));
-        return new Output(!wrote, measure(store.path(StemStore.Kind.MIX, plan.mixId()), plan));
+        return renderOne(full, "mix.wav", StemStore.Kind.MIX, plan.mixId(), plan, progress);
     }
 
-    private void renderOne(Project project, String keep, Path temp, JobPlan plan, Progress progress) throws Exception {
+    /**
+     * Renders one output of a project into the store, measuring its loudness as it is written; an
+     * output already in the store is measured from its file instead (no rendering).
+     */
+    private Output renderOne(Project project, String keep, StemStore.Kind kind, String id, JobPlan plan, Progress progress)
+            throws Exception {
+        Loudness meter = new Loudness(plan.sampleRate());
+        boolean wrote = store.write(kind, id, temp -> renderInto(project, keep, temp, plan, progress, meter));
+        return new Output(!wrote, wrote ? meter.result() : measure(store.path(kind, id), plan));
+    }
+
+    private void renderInto(Project project, String keep, Path temp, JobPlan plan, Progress progress, Loudness meter)
+            throws Exception {
         Path dir = Files.createTempDirectory(temp.getParent(), "render-");
         try {
-            OfflineRenderer.render(project, dir, backend(plan), (done, total) -> progress.update((double) done / total), keep::equals);
+            OfflineRenderer.render(project, dir, backend(plan), (done, total) -> progress.update((double) done / total), keep::equals,
+                    (file, left, right, n) -> meter.add(left, right, n));
             Files.move(dir.resolve(keep), temp);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

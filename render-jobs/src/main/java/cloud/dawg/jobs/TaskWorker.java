@@ -1,6 +1,7 @@
 package cloud.dawg.jobs;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -10,10 +11,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,7 +42,16 @@ public final class TaskWorker implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private final AtomicLong done = new AtomicLong(), failed = new AtomicLong(), cachedHits = new AtomicLong();
+    private final AtomicLong cancelledMidway = new AtomicLong();
+    private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
+
+    /** Thrown from a progress report when the task's job was cancelled while it rendered. */
+    private static final class JobCancelled extends RuntimeException {
+        JobCancelled() {
+            super("the job was cancelled", null, false, false);
+        }
+    }
 
     /**
      * @param topic {@link JobTopics#SYNTH_TASKS} or {@link JobTopics#MIX_TASKS}
@@ -74,10 +88,35 @@ public final class TaskWorker implements AutoCloseable {
     public long tasksDone() { return done.get(); }
     public long tasksFailed() { return failed.get(); }
     public long cacheHits() { return cachedHits.get(); }
+    /** Tasks abandoned mid-render because their job was cancelled. */
+    public long tasksCancelledMidway() { return cancelledMidway.get(); }
+
+    /** Waits until the group has given this worker its partitions (or 60 s pass). */
+    public boolean awaitAssignment() throws InterruptedException {
+        return assigned.await(60, TimeUnit.SECONDS);
+    }
 
     private void run() {
         try {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // a rebalance is when a dead member is noticed: clear what it was writing
+                    try {
+                        int swept = store.sweepOrphans();
+                        if (swept > 0) {
+                            LOG.info("render worker {} removed the unfinished files of {} stopped writer(s)", name, swept);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("render worker {} could not sweep the store's temporary files: {}", name, e.toString());
+                    }
+                    assigned.countDown();
+                }
+            });
             while (running) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     handle(record);
@@ -109,6 +148,9 @@ public final class TaskWorker implements AutoCloseable {
         try {
             execute(task);
             done.incrementAndGet();
+        } catch (JobCancelled e) {
+            LOG.info("{} of job {} abandoned: the job was cancelled", task.describe(), task.jobId());
+            cancelledMidway.incrementAndGet();
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             if (task.attempt() < MAX_ATTEMPTS) {
@@ -161,10 +203,16 @@ public final class TaskWorker implements AutoCloseable {
         }
     }
 
-    /** Progress events at every tenth, sent without waiting (losing one is harmless). */
+    /**
+     * Progress events at every tenth, sent without waiting (losing one is harmless); a cancelled
+     * job's task stops at its next report.
+     */
     private TaskRenderer.Progress progress(String jobId, String track) {
         double[] next = {0.1};
         return fraction -> {
+            if (store.marked(jobId, StemStore.Mark.CANCELLED)) {
+                throw new JobCancelled();
+            }
             if (fraction >= next[0] && fraction < 1) {
                 next[0] = Math.floor(fraction * 10) / 10 + 0.1;
                 publisher.eventLater(JobEvent.of(jobId, JobEvent.Type.PROGRESS).withTrack(track).withProgress(fraction).withWorker(name));

@@ -190,7 +190,7 @@ class RenderPipelineTest {
         assertEquals(JobState.Status.DONE, await(good.jobId()).status(), "the other job is not affected");
         assertEquals(failedBefore + 1, mixWorker.tasksFailed(), "one task dead-lettered");
         assertFalse(store.exists(StemStore.Kind.STEM, badPlan.tracks().get(0).stemId()), "no partial stem");
-        try (var tmp = Files.list(store.root().resolve("tmp"))) {
+        try (var tmp = Files.list(store.temporaryFolder())) {
             assertEquals(0, tmp.count(), "no temporary files left behind");
         }
     }
@@ -210,6 +210,32 @@ class RenderPipelineTest {
         Thread.sleep(2000); // time for the workers to reach the job's tasks
         assertFalse(store.exists(StemStore.Kind.STEM, plan.tracks().get(0).stemId()), "a skipped task rendered nothing");
         assertFalse(store.exists(StemStore.Kind.MIX, plan.mixId()), "no mixdown");
+    }
+
+    @Test
+    void shouldStopATaskThatIsAlreadyRenderingWhenItsJobIsCancelled() throws Exception {
+        ObjectNode p = Json.MAPPER.createObjectNode().put("sampleRate", 48000).put("blockSize", 128)
+                .put("lengthFrames", 48000 * 240); // four minutes: a task long enough to be caught mid-render
+        p.putArray("tracks").addObject().put("name", "long").putObject("source").put("file", "drums.wav");
+        JobPlan plan = new JobPlanner(store).plan(newJobId(), p, upload(), backend);
+        long abandonedBefore = mixWorker.tasksCancelledMidway();
+        publisher.submit(plan);
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (states.get(plan.jobId()).map(s -> s.stem("long").progress()).orElse(0.0) <= 0) {
+            assertTrue(System.nanoTime() < until, "the task reports progress");
+            Thread.sleep(5);
+        }
+        store.mark(plan.jobId(), StemStore.Mark.CANCELLED);
+        publisher.event(JobEvent.of(plan.jobId(), JobEvent.Type.CANCELLED));
+        assertEquals(JobState.Status.CANCELLED, await(plan.jobId()).status());
+        while (mixWorker.tasksCancelledMidway() == abandonedBefore) {
+            assertTrue(System.nanoTime() < until, "the worker abandons the task it was rendering");
+            Thread.sleep(5);
+        }
+        assertFalse(store.exists(StemStore.Kind.STEM, plan.tracks().get(0).stemId()), "the abandoned stem is not stored");
+        try (var tmp = Files.list(store.temporaryFolder())) {
+            assertEquals(0, tmp.count(), "nor left half-written");
+        }
     }
 
     /** Every stem and mix in the store, with its modification time. */

@@ -27,6 +27,14 @@ public final class OfflineRenderer {
         void update(long framesDone, long framesTotal);
     }
 
+    /** Sees every block of every output written, as it is written (e.g. a loudness meter). */
+    public interface Tap {
+        Tap NONE = (file, left, right, n) -> { };
+
+        /** {@code file} is the output's name ({@code <track>.wav} or {@code mix.wav}). */
+        void samples(String file, float[] left, float[] right, int n);
+    }
+
     /** What a render produced. */
     public record Result(long frames, List<Path> files, long sanitisedSamples, long stateResets, String backend) {
     }
@@ -45,6 +53,12 @@ public final class OfflineRenderer {
      */
     public static Result render(Project project, Path outDir, Backend backend, Progress progress, Predicate<String> write)
             throws ProjectException, IOException {
+        return render(project, outDir, backend, progress, write, Tap.NONE);
+    }
+
+    /** Renders as above, showing {@code tap} every block written. */
+    public static Result render(Project project, Path outDir, Backend backend, Progress progress, Predicate<String> write,
+                                Tap tap) throws ProjectException, IOException {
         int block = project.blockSize();
         List<TrackInput> inputs = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
@@ -62,10 +76,14 @@ public final class OfflineRenderer {
             }
             Files.createDirectories(outDir);
             List<Path> finals = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (Project.Track track : project.tracks()) {
                 finals.add(outDir.resolve(track.name() + ".wav"));
             }
             finals.add(outDir.resolve("mix.wav"));
+            for (Path target : finals) {
+                names.add(target.getFileName().toString());
+            }
             for (Path target : finals) {
                 if (!write.test(target.getFileName().toString())) {
                     writers.add(null);
@@ -100,11 +118,13 @@ public final class OfflineRenderer {
                         if (writers.get(t) != null) {
                             engine.readTrack(t, outL, outR, 0, len);
                             writers.get(t).write(outL, outR, len);
+                            tap.samples(names.get(t), outL, outR, len);
                         }
                     }
                     if (writers.get(n) != null) {
                         engine.readMix(outL, outR, 0, len);
                         writers.get(n).write(outL, outR, len);
+                        tap.samples(names.get(n), outL, outR, len);
                     }
                     if (at >= nextReport) {
                         progress.update(at, frames);
