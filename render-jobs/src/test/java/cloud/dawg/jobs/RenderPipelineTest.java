@@ -2,11 +2,7 @@ package cloud.dawg.jobs;
 
 import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.Backends;
-import cloud.dawg.render.OfflineRenderer;
-import cloud.dawg.render.ProjectParser;
-import cloud.dawg.render.WavSource;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,13 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The render pipeline on a real in-process Kafka broker, with real workers and a real store. */
 class RenderPipelineTest {
-    static final Path DEMO = Path.of("../examples/demo");
+    static final Path DEMO = DemoJob.DEMO;
 
     static EmbeddedKafkaKraftBroker broker;
     static FileStemStore store;
@@ -63,33 +56,6 @@ class RenderPipelineTest {
         broker.destroy();
     }
 
-    /** The demo project plus a second instrument track: 4 audio tracks and 2 instruments. */
-    static ObjectNode project() throws Exception {
-        ObjectNode p = (ObjectNode) Json.MAPPER.readTree(Files.readString(DEMO.resolve("project.json")));
-        ObjectNode pad = ((ArrayNode) p.get("tracks")).addObject().put("name", "pad");
-        ObjectNode instrument = pad.putObject("source").put("midi", "arp.mid").putObject("instrument");
-        instrument.putArray("oscillators").addObject().put("wave", "triangle").put("level", 0.8);
-        instrument.put("gain", 0.4);
-        pad.putObject("strip").put("gain", 0.7).put("pan", -0.6);
-        return p;
-    }
-
-    static Map<String, String> upload() throws Exception {
-        Map<String, String> ids = new HashMap<>();
-        for (String f : new String[]{"drums.wav", "bass.wav", "keys.wav", "lead.wav", "arp.mid"}) {
-            try (InputStream in = Files.newInputStream(DEMO.resolve(f))) {
-                ids.put(f, store.putInput(in));
-            }
-        }
-        return ids;
-    }
-
-    static String newJobId() {
-        byte[] b = new byte[16];
-        ThreadLocalRandom.current().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
     static JobState await(String jobId) throws InterruptedException {
         long until = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < until) {
@@ -102,47 +68,24 @@ class RenderPipelineTest {
         throw new AssertionError("job " + jobId + " did not finish within 120 s: " + states.get(jobId).map(s -> s.toJson("").toString()));
     }
 
-    static float[][] read(Path wav) throws Exception {
-        int block = 4096;
-        try (WavSource in = WavSource.open(wav, "test", block)) {
-            int n = (int) in.frames();
-            float[][] lr = new float[2][n];
-            float[] l = new float[block], r = new float[block];
-            for (int at = 0; at < n; at += block) {
-                int len = Math.min(block, n - at);
-                in.read(l, r, len);
-                System.arraycopy(l, 0, lr[0], at, len);
-                System.arraycopy(r, 0, lr[1], at, len);
-            }
-            return lr;
-        }
-    }
-
     @Test
     void shouldRenderEveryStemAndTheMixExactlyAsDawgRenderDoes() throws Exception {
-        JsonNode project = project();
-        JobPlan plan = new JobPlanner(store).plan(newJobId(), project, upload(), backend);
+        JsonNode project = DemoJob.project();
+        JobPlan plan = new JobPlanner(store).plan(DemoJob.newJobId(), project, DemoJob.upload(store), backend);
         publisher.submit(plan);
         JobState done = await(plan.jobId());
         assertEquals(JobState.Status.DONE, done.status(), () -> done.toJson("").toString());
 
-        Path local = dir.resolve("local");
-        Files.createDirectories(local);
-        for (String f : new String[]{"drums.wav", "bass.wav", "keys.wav", "lead.wav", "arp.mid"}) {
-            Files.copy(DEMO.resolve(f), local.resolve(f));
-        }
-        Files.writeString(local.resolve("project.json"), project.toString());
-        OfflineRenderer.render(ProjectParser.parse(local.resolve("project.json")), local.resolve("out"), backend,
-                OfflineRenderer.Progress.NONE);
+        Path local = DemoJob.renderLocally(project, dir.resolve("local"), backend);
         for (JobPlan.TrackPlan t : plan.tracks()) {
-            float[][] expected = read(local.resolve("out").resolve(t.name() + ".wav"));
-            float[][] actual = read(store.path(StemStore.Kind.STEM, t.stemId()));
+            float[][] expected = DemoJob.read(local.resolve(t.name() + ".wav"));
+            float[][] actual = DemoJob.read(store.path(StemStore.Kind.STEM, t.stemId()));
             assertArrayEquals(expected[0], actual[0], "stem " + t.name() + " (left)");
             assertArrayEquals(expected[1], actual[1], "stem " + t.name() + " (right)");
             assertTrue(done.stem(t.name()).loudness().integratedLufs() < 0, "stem " + t.name() + " has a loudness");
         }
-        float[][] mix = read(store.path(StemStore.Kind.MIX, plan.mixId()));
-        float[][] expected = read(local.resolve("out").resolve("mix.wav"));
+        float[][] mix = DemoJob.read(store.path(StemStore.Kind.MIX, plan.mixId()));
+        float[][] expected = DemoJob.read(local.resolve("mix.wav"));
         assertArrayEquals(expected[0], mix[0], "mix (left)");
         assertArrayEquals(expected[1], mix[1], "mix (right)");
         assertTrue(done.mix().loudness().integratedLufs() > -40, "the mix has a plausible loudness: " + done.mix().loudness());
@@ -150,14 +93,14 @@ class RenderPipelineTest {
 
     @Test
     void shouldCompleteAnIdenticalProjectFromTheCacheWithoutRenderingAgain() throws Exception {
-        JsonNode project = project();
-        JobPlan first = new JobPlanner(store).plan(newJobId(), project, upload(), backend);
+        JsonNode project = DemoJob.project();
+        JobPlan first = new JobPlanner(store).plan(DemoJob.newJobId(), project, DemoJob.upload(store), backend);
         publisher.submit(first);
         assertEquals(JobState.Status.DONE, await(first.jobId()).status());
         Map<Path, Long> outputs = outputs();
         long hitsBefore = mixWorker.cacheHits();
 
-        JobPlan again = new JobPlanner(store).plan(newJobId(), project, upload(), backend);
+        JobPlan again = new JobPlanner(store).plan(DemoJob.newJobId(), project, DemoJob.upload(store), backend);
         assertEquals(first.mixId(), again.mixId(), "the same inputs and settings give the same output ids");
         publisher.submit(again);
         JobState done = await(again.jobId());
@@ -177,9 +120,9 @@ class RenderPipelineTest {
         String badId = store.putInput(new java.io.ByteArrayInputStream(unique));
         ObjectNode bad = Json.MAPPER.createObjectNode().put("sampleRate", 48000).put("blockSize", 128);
         bad.putArray("tracks").addObject().put("name", "broken").putObject("source").put("file", badId);
-        JobPlan badPlan = new JobPlanner(store).plan(newJobId(), bad, Map.of(), backend);
+        JobPlan badPlan = new JobPlanner(store).plan(DemoJob.newJobId(), bad, Map.of(), backend);
         Files.write(store.path(StemStore.Kind.INPUT, badId), "not a RIFF file at all".repeat(100).getBytes()); // overwritten
-        JobPlan good = new JobPlanner(store).plan(newJobId(), project(), upload(), backend);
+        JobPlan good = new JobPlanner(store).plan(DemoJob.newJobId(), DemoJob.project(), DemoJob.upload(store), backend);
 
         long failedBefore = mixWorker.tasksFailed();
         publisher.submit(badPlan);
@@ -197,10 +140,10 @@ class RenderPipelineTest {
 
     @Test
     void shouldSkipTheRemainingTasksOfACancelledJob() throws Exception {
-        ObjectNode p = project();
+        ObjectNode p = DemoJob.project();
         ((ObjectNode) p.get("master").get("strip")).put("gain", 0.55); // a mix no other test renders
         ((ObjectNode) p.get("tracks").get(0).get("strip")).put("gain", 0.66); // and a stem
-        JobPlan plan = new JobPlanner(store).plan(newJobId(), p, upload(), backend);
+        JobPlan plan = new JobPlanner(store).plan(DemoJob.newJobId(), p, DemoJob.upload(store), backend);
         store.mark(plan.jobId(), StemStore.Mark.CANCELLED);
         JobEvent cancelled = JobEvent.of(plan.jobId(), JobEvent.Type.CANCELLED);
         publisher.submit(plan);
@@ -217,7 +160,7 @@ class RenderPipelineTest {
         ObjectNode p = Json.MAPPER.createObjectNode().put("sampleRate", 48000).put("blockSize", 128)
                 .put("lengthFrames", 48000 * 240); // four minutes: a task long enough to be caught mid-render
         p.putArray("tracks").addObject().put("name", "long").putObject("source").put("file", "drums.wav");
-        JobPlan plan = new JobPlanner(store).plan(newJobId(), p, upload(), backend);
+        JobPlan plan = new JobPlanner(store).plan(DemoJob.newJobId(), p, DemoJob.upload(store), backend);
         long abandonedBefore = mixWorker.tasksCancelledMidway();
         publisher.submit(plan);
         long until = System.nanoTime() + 60_000_000_000L;
