@@ -29,7 +29,7 @@ final class LiveStack implements AutoCloseable {
     final String backend;
     final EmbeddedKafkaKraftBroker kafka;
     final Path store;
-    final int mixHttp, synthHttp, gatewayHttp, gatewayGrpc;
+    final int mixHttp, synthHttp, gatewayHttp, gatewayGrpc, mixGrpc, synthGrpc;
     private final ConfigurableApplicationContext mix, synth, gateway;
 
     private LiveStack() throws IOException {
@@ -41,7 +41,8 @@ final class LiveStack implements AutoCloseable {
         store = Files.createTempDirectory("dawg-store-");
         String render = "--dawg.render.bootstrap-servers=" + kafka.getBrokersAsString();
         String storeArg = "--dawg.render.store=" + store;
-        int mixGrpc = freePort(), synthGrpc = freePort();
+        mixGrpc = freePort();
+        synthGrpc = freePort();
         mixHttp = freePort();
         synthHttp = freePort();
         gatewayHttp = freePort();
@@ -89,7 +90,7 @@ final class LiveStack implements AutoCloseable {
         return new GatewayClient(URI.create("http://localhost:" + synthHttp));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -40,6 +40,10 @@ class RenderJobTest {
 
     /** A multipart/form-data body: the project part, then one part per file, named as the project references it. */
     static HttpRequest submit(byte[] project) throws Exception {
+        return submit(gateway("/api/render-jobs"), project);
+    }
+
+    static HttpRequest submit(URI endpoint, byte[] project) throws Exception {
         String boundary = "dawg-" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         part(body, boundary, "project", "project.json", project);
@@ -47,7 +51,7 @@ class RenderJobTest {
             part(body, boundary, f, f, Files.readAllBytes(DEMO.resolve(f)));
         }
         body.write(("--" + boundary + "--\r\n").getBytes());
-        return HttpRequest.newBuilder(gateway("/api/render-jobs")).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return HttpRequest.newBuilder(endpoint).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
     }
 

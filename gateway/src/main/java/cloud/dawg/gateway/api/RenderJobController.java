@@ -162,7 +162,7 @@ public class RenderJobController {
             return notConfigured(BASE + "/" + id);
         }
         return j.get(id).map(s -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json(s)))
-                .orElseGet(() -> unknown(id));
+                .orElseGet(() -> unknown(j, id));
     }
 
     private static String json(JobState s) {
@@ -171,7 +171,17 @@ public class RenderJobController {
         }
     }
 
-    private static ResponseEntity<String> unknown(String id) {
+    /**
+     * A job this gateway does not know: unknown for good (404), or not read yet because the gateway
+     * (re)started and is still folding the event topic (503 with Retry-After), so a client polling
+     * across a gateway restart is never told that its job does not exist.
+     */
+    private static ResponseEntity<String> unknown(RenderJobs j, String id) {
+        if (!j.states().caughtUp()) {
+            ResponseEntity<String> p = Problems.of(503, "Job state loading", "this gateway is still reading job state from Kafka; "
+                    + "retry shortly", BASE + "/" + id);
+            return ResponseEntity.status(p.getStatusCode()).headers(p.getHeaders()).header("Retry-After", "1").body(p.getBody());
+        }
         return Problems.of(404, "Unknown render job", "no render job " + id, BASE + "/" + id);
     }
 
@@ -181,7 +191,8 @@ public class RenderJobController {
         RenderJobs j = jobs.getIfAvailable();
         JobState state = j == null ? null : j.get(id).orElse(null);
         if (state == null) {
-            return Flux.just(ServerSentEvent.builder(j == null ? "render jobs are not configured" : "no render job " + id)
+            return Flux.just(ServerSentEvent.builder(j == null ? "render jobs are not configured"
+                    : j.states().caughtUp() ? "no render job " + id : "this gateway is still reading job state from Kafka; retry shortly")
                     .event("error").build());
         }
         Sinks.Many<ServerSentEvent<String>> sink = Sinks.many().unicast().onBackpressureBuffer();
@@ -215,7 +226,7 @@ public class RenderJobController {
         }
         JobState state = j.get(id).orElse(null);
         if (state == null || state.plan() == null) {
-            return unknown(id);
+            return unknown(j, id);
         }
         JobPlan plan = state.plan();
         JobState.Output output;
@@ -253,7 +264,7 @@ public class RenderJobController {
         }
         JobState state = j.get(id).orElse(null);
         if (state == null) {
-            return Mono.just(unknown(id));
+            return Mono.just(unknown(j, id));
         }
         return Mono.fromCallable(() -> {
             if (!state.finished()) {
