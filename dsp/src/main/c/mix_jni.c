@@ -32,6 +32,10 @@ static context unpack(jlong address) {
     return x;
 }
 
+/* fmax/fmaxf exactly (a NaN argument yields the other), inline: the libm calls cost more than the max */
+static inline double max_num(double a, double b) { return (a >= b || b != b) ? a : b; }
+static inline float max_numf(float a, float b) { return (a >= b || b != b) ? a : b; }
+
 /* The master strip: one strip, in double, literally the reference (Direct Form I). */
 static int process_master(const context *c, int offset, int frames) {
     const int64_t rows = c->rows, row = c->master_row;
@@ -62,7 +66,7 @@ static int process_master(const context *c, int offset, int frames) {
             }
             side[ch] = x;
         }
-        double level = fmax(fabs(side[0]), fabs(side[1]));
+        double level = max_num(fabs(side[0]), fabs(side[1]));
         double g = s[24];
         if (!engaged || level < 0.001) {
             g += (1 - g) * 0.003;
@@ -77,14 +81,14 @@ static int process_master(const context *c, int offset, int frames) {
         const float yr = (float)((m[2] + step[2] * n) * l + (m[3] + step[3] * n) * r);
         c->mix_left[i] = yl;
         c->mix_right[i] = yr;
-        peak_l = fmaxf(peak_l, fabsf(yl));
-        peak_r = fmaxf(peak_r, fabsf(yr));
+        peak_l = max_numf(peak_l, fabsf(yl));
+        peak_r = max_numf(peak_r, fabsf(yr));
         sum_l += yl * yl;
         sum_r += yr * yr;
     }
     float *meter = c->meters + row;
-    meter[0] = fmaxf(meter[0], peak_l);
-    meter[rows] = fmaxf(meter[rows], peak_r);
+    meter[0] = max_numf(meter[0], peak_l);
+    meter[rows] = max_numf(meter[rows], peak_r);
     meter[2 * rows] = (float)(meter[2 * rows] + sum_l);
     meter[3 * rows] = (float)(meter[3 * rows] + sum_r);
     for (int k = 0; k < 25; k++) {
@@ -122,7 +126,7 @@ static tracks_fn tracks(void) {
 }
 
 JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_process(
-        JNIEnv *env, jclass cls, jlong address, jint offset, jint frames, jint live_rows) {
+        JNIEnv *env, jclass cls, jlong address, jint offset, jint frames, jint live_rows, jboolean master) {
     (void)env; (void)cls;
     const context c = unpack(address);
     const unsigned int csr = _mm_getcsr();
@@ -130,7 +134,7 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_process(
     const double fs = (double)c.sample_rate;
     const float attack = (float)(1 - exp(-1 / (0.003 * fs))), release = (float)(1 - exp(-1 / (0.1 * fs)));
     tracks()(&c, offset, frames, live_rows, attack, release);
-    if (process_master(&c, offset, frames)) {
+    if (master && process_master(&c, offset, frames)) {
         c.resets[c.master_row]++;
     }
     _mm_setcsr(csr);

@@ -14,8 +14,10 @@ public final class Loudness {
     }
 
     private static final int TAPS_PER_PHASE = 12;
+    /** True-peak points are skipped in chunks this long when no point in them can set a new peak. */
+    private static final int CHUNK = 16;
 
-    private final double[] pb = new double[3], pa = new double[3], rb = {1, -2, 1}, ra = new double[3];
+    private final double[] pb = new double[3], pa = new double[3], ra = new double[3];
     private final double[][] state = new double[2][8];
     private final int subBlock;
     private double subEnergy;
@@ -27,8 +29,10 @@ public final class Loudness {
 
     private final int oversample;
     private final double[][] phases;
-    private final float[][] history = new float[2][TAPS_PER_PHASE];
-    private int historyAt;
+    private final double tapGain;
+    /** Per channel: the previous block's last TAPS_PER_PHASE - 1 samples, then the current block. */
+    private final double[][] window = {new double[TAPS_PER_PHASE - 1 + 4096], new double[TAPS_PER_PHASE - 1 + 4096]};
+    private double historyPeak;
     private double truePeak, samplePeak;
 
     public Loudness(int sampleRate) {
@@ -51,6 +55,15 @@ public final class Loudness {
         subBlock = (int) Math.round(sampleRate * 0.1);
         oversample = sampleRate < 96000 ? 4 : sampleRate < 192000 ? 2 : 1;
         phases = interpolator(oversample);
+        double gain = 0;
+        for (double[] taps : phases) {
+            double sum = 0;
+            for (double tap : taps) {
+                sum += Math.abs(tap);
+            }
+            gain = Math.max(gain, sum);
+        }
+        tapGain = gain * (1 + 1e-12); // never skip a point by rounding
     }
 
     /** A polyphase windowed-sinc (Kaiser-like Hann window) low-pass at the original Nyquist. */
@@ -69,44 +82,104 @@ public final class Loudness {
     }
 
     public void add(float[] left, float[] right, int n) {
+        float blockPeak = 0;
         for (int i = 0; i < n; i++) {
-            float l = left[i], r = right[i];
-            samplePeak = Math.max(samplePeak, Math.max(Math.abs(l), Math.abs(r)));
-            truePeak(l, r);
-            double wl = kWeight(state[0], l), wr = kWeight(state[1], r);
-            subEnergy += wl * wl + wr * wr;
-            if (++subFill == subBlock) {
+            blockPeak = Math.max(blockPeak, Math.max(Math.abs(left[i]), Math.abs(right[i])));
+        }
+        samplePeak = Math.max(samplePeak, blockPeak);
+        truePeak(left, right, n, blockPeak);
+        for (int at = 0; at < n; ) {
+            int run = Math.min(n - at, subBlock - subFill);
+            subEnergy += kWeighted(left, right, at, run);
+            subFill += run;
+            at += run;
+            if (subFill == subBlock) {
                 endSubBlock();
             }
         }
     }
 
-    private double kWeight(double[] s, double x) {
-        // direct form I, two stages: s = {x1, x2, y1, y2, z1, z2 (stage-2 outputs)}
-        double y = pb[0] * x + pb[1] * s[0] + pb[2] * s[1] - pa[1] * s[2] - pa[2] * s[3];
-        s[1] = s[0];
-        s[0] = x;
-        s[3] = s[2];
-        s[2] = y;
-        double z = rb[0] * y + rb[1] * s[6] + rb[2] * s[7] - ra[1] * s[4] - ra[2] * s[5];
-        s[7] = s[6];
-        s[6] = y;
-        s[5] = s[4];
-        s[4] = z;
-        return z;
+    /**
+     * The energy of {@code run} K-weighted frames. Both channels' filters run in one loop on local
+     * state (the two recursions overlap in the CPU; array state would serialise them through memory).
+     */
+    private double kWeighted(float[] left, float[] right, int from, int run) {
+        final double b0 = pb[0], b1 = pb[1], b2 = pb[2], a1 = pa[1], a2 = pa[2], c1 = ra[1], c2 = ra[2];
+        double[] l = state[0], r = state[1];
+        double lx1 = l[0], lx2 = l[1], ly1 = l[2], ly2 = l[3], lz1 = l[4], lz2 = l[5], lw1 = l[6], lw2 = l[7];
+        double rx1 = r[0], rx2 = r[1], ry1 = r[2], ry2 = r[3], rz1 = r[4], rz2 = r[5], rw1 = r[6], rw2 = r[7];
+        double energy = 0;
+        for (int i = from; i < from + run; i++) {
+            double xl = left[i], xr = right[i];
+            double yl = b0 * xl + b1 * lx1 + b2 * lx2 - a1 * ly1 - a2 * ly2;
+            double yr = b0 * xr + b1 * rx1 + b2 * rx2 - a1 * ry1 - a2 * ry2;
+            lx2 = lx1; lx1 = xl; ly2 = ly1; ly1 = yl;
+            rx2 = rx1; rx1 = xr; ry2 = ry1; ry1 = yr;
+            // the RLB high-pass: b = {1, -2, 1}
+            double zl = yl - 2 * lw1 + lw2 - c1 * lz1 - c2 * lz2;
+            double zr = yr - 2 * rw1 + rw2 - c1 * rz1 - c2 * rz2;
+            lw2 = lw1; lw1 = yl; lz2 = lz1; lz1 = zl;
+            rw2 = rw1; rw1 = yr; rz2 = rz1; rz1 = zr;
+            energy += zl * zl + zr * zr;
+        }
+        l[0] = lx1; l[1] = lx2; l[2] = ly1; l[3] = ly2; l[4] = lz1; l[5] = lz2; l[6] = lw1; l[7] = lw2;
+        r[0] = rx1; r[1] = rx2; r[2] = ry1; r[3] = ry2; r[4] = rz1; r[5] = rz2; r[6] = rw1; r[7] = rw2;
+        return energy;
     }
 
-    private void truePeak(float l, float r) {
-        history[0][historyAt] = l;
-        history[1][historyAt] = r;
-        historyAt = (historyAt + 1) % TAPS_PER_PHASE;
-        for (int ch = 0; ch < 2; ch++) {
-            for (double[] taps : phases) {
-                double v = 0;
-                for (int t = 0; t < TAPS_PER_PHASE; t++) {
-                    v += taps[t] * history[ch][(historyAt + t) % TAPS_PER_PHASE];
+    /**
+     * Interpolates only where a point could raise the true peak: no interpolated point can
+     * exceed the largest nearby sample times the interpolator's largest absolute tap sum, so once
+     * a loud passage has set the peak, quieter blocks cost one scan. The result is exact.
+     */
+    private void truePeak(float[] left, float[] right, int n, float blockPeak) {
+        int keep = TAPS_PER_PHASE - 1;
+        if (window[0].length < keep + n) {
+            window[0] = java.util.Arrays.copyOf(window[0], keep + n);
+            window[1] = java.util.Arrays.copyOf(window[1], keep + n);
+        }
+        if (Math.max(blockPeak, historyPeak) * tapGain > truePeak) {
+            for (int ch = 0; ch < 2; ch++) {
+                float[] in = ch == 0 ? left : right;
+                double[] w = window[ch];
+                for (int i = 0; i < n; i++) {
+                    w[keep + i] = in[i];
                 }
-                truePeak = Math.max(truePeak, Math.abs(v));
+                double peak = truePeak;
+                for (int from = 0; from < n; from += CHUNK) {
+                    int to = Math.min(n, from + CHUNK);
+                    double reach = 0; // the largest sample any point of this chunk is interpolated from
+                    for (int i = from; i < to + keep; i++) {
+                        reach = Math.max(reach, Math.abs(w[i]));
+                    }
+                    if (reach * tapGain <= peak) {
+                        continue; // no point here can be above the peak found so far
+                    }
+                    // phase 0 falls on the samples themselves, which the sample peak covers
+                    for (int phase = 1; phase < phases.length; phase++) {
+                        double[] taps = phases[phase];
+                        for (int i = from; i < to; i++) {
+                            double v = 0;
+                            for (int t = 0; t < TAPS_PER_PHASE; t++) {
+                                v += taps[t] * w[i + t];
+                            }
+                            peak = Math.max(peak, Math.abs(v));
+                        }
+                    }
+                }
+                truePeak = peak;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                window[0][keep + i] = left[i];
+                window[1][keep + i] = right[i];
+            }
+        }
+        historyPeak = 0;
+        for (int ch = 0; ch < 2; ch++) {
+            System.arraycopy(window[ch], n, window[ch], 0, keep); // the last samples, for the next block's first points
+            for (int t = 0; t < keep; t++) {
+                historyPeak = Math.max(historyPeak, Math.abs(window[ch][t]));
             }
         }
     }

@@ -105,6 +105,7 @@ public final class OfflineRenderer {
                     engine.addTrack(track.strip());
                 }
                 engine.setMaster(project.master());
+                engine.processMaster(writers.get(n) != null); // track outputs do not depend on it
                 long step = Math.max(block, frames / 100);
                 long nextReport = 0;
                 for (long at = 0; at < frames; at += block) {

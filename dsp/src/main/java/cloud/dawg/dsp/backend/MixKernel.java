@@ -9,13 +9,17 @@ package cloud.dawg.dsp.backend;
  * {@code r < liveRows} reads {@code in*}, runs EQ, compressor and the 2x2 output matrix
  * (gain, mono, pan and mute folded together, ramped as {@code base + step * (i + 1)} for the
  * chunk's i-th frame), writes {@code out*} rounded to float32, sums the rows in order into
- * {@code mix*}, and runs the master strip on the sum in place. It allocates nothing, never
+ * {@code mix*}, and runs the master strip on the sum in place (unless told to skip it: a render
+ * that keeps only track outputs, such as a stem, leaves the raw sum there). It allocates nothing, never
  * blocks, and resets (and counts in {@code resets}) a strip whose state turns non-finite.
  */
 public interface MixKernel extends AutoCloseable {
 
-    /** Processes one chunk; {@code liveRows} is one past the highest row in use. */
-    void process(int offset, int frames, int liveRows);
+    /**
+     * Processes one chunk; {@code liveRows} is one past the highest row in use; {@code master}
+     * false skips the master strip (its state stays as it was).
+     */
+    void process(int offset, int frames, int liveRows, boolean master);
 
     /** Clears the filter and compressor state of a row (a new track, or the master). */
     void reset(int row);

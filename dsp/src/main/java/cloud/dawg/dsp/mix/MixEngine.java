@@ -63,6 +63,7 @@ public final class MixEngine implements AutoCloseable {
     private final StripSettings[] settings; // index capacity = master
     private final boolean[] written;
     private int liveRows;
+    private boolean masterOn = true;
     private boolean started;
 
     // output matrix ramps, 4 entries per row
@@ -208,6 +209,15 @@ public final class MixEngine implements AutoCloseable {
         return settings[slot];
     }
 
+    /**
+     * Whether the master strip runs (it does unless told otherwise). A render that keeps only
+     * track outputs, such as a stem, turns it off: track outputs do not depend on it, and the mix
+     * then reads the raw bus sum. Turned back on, the master goes on from the state it had.
+     */
+    public void processMaster(boolean on) {
+        masterOn = on;
+    }
+
     /** Changes the master strip (its mute and solo are ignored: the master is always heard). */
     public void setMaster(StripSettings strip) {
         strip.validateFor(sampleRate);
@@ -304,7 +314,7 @@ public final class MixEngine implements AutoCloseable {
 
     private void processChunk(int offset, int frames) {
         try {
-            kernel.process(offset, frames, liveRows);
+            kernel.process(offset, frames, liveRows, masterOn);
             if (!hugeInput && chain.hasNext(backend)) {
                 requireFiniteMix(offset, frames);
             }
@@ -318,7 +328,7 @@ public final class MixEngine implements AutoCloseable {
             kernel = replacement;
             backend = next;
             fallbacks++;
-            kernel.process(offset, frames, liveRows); // a new kernel starts with every strip reset
+            kernel.process(offset, frames, liveRows, masterOn); // a new kernel starts with every strip reset
             heldLeft = lastLeft;
             heldRight = lastRight;
             fadeDone = 0;

@@ -63,6 +63,51 @@ class MixEngineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "simd", "native"})
+    void shouldGiveTheSameTrackOutputsWithTheMasterSkippedAndLeaveTheRawSumAsTheMix(String backend) {
+        StripSettings strip = StripSettings.DEFAULT.withGain(0.8)
+                .withEq(new EqSettings(true, new EqBand(120, 6, 0.7), new EqBand(900, -4, 2), new EqBand(7000, 3, 0.7)))
+                .withComp(new CompressorSettings(true, -20, 4));
+        StripSettings master = StripSettings.DEFAULT.withGain(0.5).withComp(new CompressorSettings(true, -12, 3));
+        try (MixEngine full = engine(backend, 2); MixEngine stemOnly = engine(backend, 2)) {
+            for (MixEngine e : new MixEngine[]{full, stemOnly}) {
+                e.addTrack(strip);
+                e.addTrack(strip.withPan(-0.5f));
+                e.setMaster(master);
+            }
+            stemOnly.processMaster(false);
+            float[][] a = new float[4][BLOCK], b = new float[4][BLOCK];
+            for (int block = 0; block < 200; block++) {
+                float[] in = new float[BLOCK];
+                for (int i = 0; i < BLOCK; i++) {
+                    in[i] = (float) (0.7 * Math.sin((block * BLOCK + i) * 0.031) * Math.sin((block * BLOCK + i) * 0.0007));
+                }
+                for (MixEngine e : new MixEngine[]{full, stemOnly}) {
+                    e.writeInput(0, in, in, 0, BLOCK);
+                    e.writeInput(1, in, constant(0.1f), 0, BLOCK);
+                    e.process(BLOCK);
+                }
+                for (int t = 0; t < 2; t++) {
+                    full.readTrack(t, a[0], a[1], 0, BLOCK);
+                    stemOnly.readTrack(t, b[0], b[1], 0, BLOCK);
+                    assertTrue(Arrays.equals(a[0], b[0]) && Arrays.equals(a[1], b[1]), "track " + t + " block " + block);
+                }
+                full.readTrack(0, a[0], a[1], 0, BLOCK);
+                full.readTrack(1, a[2], a[3], 0, BLOCK);
+                stemOnly.readMix(b[0], b[1], 0, BLOCK);
+                full.readMix(b[2], b[3], 0, BLOCK);
+                for (int i = 0; i < BLOCK; i++) {
+                    assertEquals(a[0][i] + a[2][i], b[0][i], 1e-6f, "the skipped master leaves the bus sum");
+                }
+                if (block > 20) {
+                    assertTrue(Math.abs(b[2][BLOCK / 2]) < Math.abs(b[0][BLOCK / 2]) || b[0][BLOCK / 2] == 0,
+                            "while the full engine's master halves it");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "simd", "native"})
     void shouldResetAStripWhoseStateOverflowsAndCarryOn(String backend) {
         try (MixEngine e = engine(backend, 2)) {
             StripSettings hot = StripSettings.DEFAULT.withGain(4)

@@ -47,11 +47,11 @@ public final class FailingBackend implements Backend {
             private int calls;
 
             @Override
-            public void process(int offset, int frames, int liveRows) {
+            public void process(int offset, int frames, int liveRows, boolean master) {
                 if (++calls > goodCalls && failure == Failure.THROW) {
                     throw new IllegalStateException("injected failure");
                 }
-                k.process(offset, frames, liveRows);
+                k.process(offset, frames, liveRows, master);
                 if (calls > goodCalls) {
                     layout.mixLeft().setAtIndex(ValueLayout.JAVA_FLOAT, offset, Float.NaN);
                 }

@@ -71,8 +71,8 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     }
 
     @Override
-    public void process(int offset, int frames, int liveRows) {
-        process(contextAddress, offset, frames, liveRows);
+    public void process(int offset, int frames, int liveRows, boolean withMaster) {
+        process(contextAddress, offset, frames, liveRows, withMaster);
     }
 
     @Override
@@ -111,7 +111,7 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     /** Which code the library picked for this CPU: avx512, avx2 or baseline. */
     static native String isa();
 
-    private static native void process(long context, int offset, int frames, int liveRows);
+    private static native void process(long context, int offset, int frames, int liveRows, boolean master);
 
     private static native void reset(long context, int row);
 }

@@ -51,7 +51,7 @@ public final class ScalarBackend implements Backend {
         }
 
         @Override
-        public void process(int offset, int frames, int liveRows) {
+        public void process(int offset, int frames, int liveRows, boolean withMaster) {
             int stride = layout.stride();
             for (int row = 0; row < liveRows; row++) {
                 if (strips[row].process(layout, row, layout.inLeft(), layout.inRight(), layout.outLeft(),
@@ -60,7 +60,7 @@ public final class ScalarBackend implements Backend {
                 }
             }
             BusSum.sum(layout, offset, frames, liveRows);
-            if (master.process(layout, layout.masterRow(), layout.mixLeft(), layout.mixRight(),
+            if (withMaster && master.process(layout, layout.masterRow(), layout.mixLeft(), layout.mixRight(),
                     layout.mixLeft(), layout.mixRight(), offset, 1, frames)) {
                 layout.countReset(layout.masterRow());
             }

@@ -62,7 +62,7 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
     }
 
     @Override
-    public void process(int offset, int frames, int liveRows) {
+    public void process(int offset, int frames, int liveRows, boolean withMaster) {
         int lanes = S.length();
         for (int group = 0; group < liveRows; group += lanes) {
             processGroup(group, offset, frames, group == 0);
@@ -78,7 +78,7 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
             mixL.setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, l);
             mixR.setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, r);
         }
-        if (master.process(layout, layout.masterRow(), mixL, mixR, mixL, mixR, offset, 1, frames)) {
+        if (withMaster && master.process(layout, layout.masterRow(), mixL, mixR, mixL, mixR, offset, 1, frames)) {
             layout.countReset(layout.masterRow());
         }
     }
