@@ -33,9 +33,12 @@ void reset_row(const context *c, int64_t row) {
 }
 #endif
 
-/* Low shelf, peak and high shelf for one side of one group, into scratch (one vector per frame). */
-static void equalise(const context *c, int64_t group, int offset, int frames, const float *in,
-                     int state_base, int history_base, float *out) {
+/*
+ * Low shelf, peak and high shelf for both sides of one group, into scratch (one vector per frame
+ * and side). Both sides run in one loop: each side is a chain of dependent operations, so
+ * interleaving the two lets the CPU overlap them (per lane the arithmetic is unchanged).
+ */
+static void equalise(const context *c, int64_t group, int offset, int frames, float *out_left, float *out_right) {
     const int64_t rows = c->rows, stride = c->stride;
     const float *fp = c->fp + group;
 #define P(col) load(fp + (int64_t)(col) * rows)
@@ -46,33 +49,50 @@ static void equalise(const context *c, int64_t group, int offset, int frames, co
     const vf ha1 = P(K(F_SVF) + 12), ha2 = P(K(F_SVF) + 13), ha3 = P(K(F_SVF) + 14),
              hm0 = P(K(F_SVF) + 15), hm1 = P(K(F_SVF) + 16), hm2 = P(K(F_SVF) + 17);
 #undef P
-    float *st = c->state + group + (int64_t)state_base * stride;
-    /* each stage's last two inputs and outputs, for the retune after an EQ change (SvfRetune.java) */
-    float *hist = c->state + group + (int64_t)history_base * stride;
+    /* state: left stages at components 0..5, right at 6..11 */
+    float *sl = c->state + group, *sr = c->state + group + 6 * stride;
+    /* each stage's last two inputs and outputs per side, for the retune after an EQ change (SvfRetune.java) */
+    float *hl = c->state + group + (int64_t)K(HISTORY) * stride, *hr = hl + 8 * stride;
     if (frames == 1) {
-        for (int s = 0; s < 4; s++) store(hist + (2 * s + 1) * stride, load(hist + 2 * s * stride));
-    }
-    vf s1a = load(st), s1b = load(st + stride), s2a = load(st + 2 * stride),
-       s2b = load(st + 3 * stride), s3a = load(st + 4 * stride), s3b = load(st + 5 * stride);
-    for (int i = 0; i < frames; i++) {
-        vf x = load(in + (int64_t)(offset + i) * stride + group);
-        const vf input = x;
-        SVF(x, s1a, s1b, la1, la2, la3, lm0, lm1, lm2);
-        const vf low = x;
-        SVF(x, s2a, s2b, ma1, ma2, ma3, mm0, mm1, mm2);
-        const vf mid = x;
-        SVF(x, s3a, s3b, ha1, ha2, ha3, hm0, hm1, hm2);
-        store(out + (int64_t)i * LANES, x);
-        if (i >= frames - 2) {
-            const int64_t age = i == frames - 1 ? 0 : 1;
-            store(hist + age * stride, input);
-            store(hist + (2 + age) * stride, low);
-            store(hist + (4 + age) * stride, mid);
-            store(hist + (6 + age) * stride, x);
+        for (int s = 0; s < 4; s++) {
+            store(hl + (2 * s + 1) * stride, load(hl + 2 * s * stride));
+            store(hr + (2 * s + 1) * stride, load(hr + 2 * s * stride));
         }
     }
-    store(st, s1a); store(st + stride, s1b); store(st + 2 * stride, s2a);
-    store(st + 3 * stride, s2b); store(st + 4 * stride, s3a); store(st + 5 * stride, s3b);
+    vf l1a = load(sl), l1b = load(sl + stride), l2a = load(sl + 2 * stride),
+       l2b = load(sl + 3 * stride), l3a = load(sl + 4 * stride), l3b = load(sl + 5 * stride);
+    vf r1a = load(sr), r1b = load(sr + stride), r2a = load(sr + 2 * stride),
+       r2b = load(sr + 3 * stride), r3a = load(sr + 4 * stride), r3b = load(sr + 5 * stride);
+    for (int i = 0; i < frames; i++) {
+        const int64_t at = (int64_t)(offset + i) * stride + group;
+        vf xl = load(c->in_left + at), xr = load(c->in_right + at);
+        const vf inl = xl, inr = xr;
+        SVF(xl, l1a, l1b, la1, la2, la3, lm0, lm1, lm2);
+        SVF(xr, r1a, r1b, la1, la2, la3, lm0, lm1, lm2);
+        const vf lowl = xl, lowr = xr;
+        SVF(xl, l2a, l2b, ma1, ma2, ma3, mm0, mm1, mm2);
+        SVF(xr, r2a, r2b, ma1, ma2, ma3, mm0, mm1, mm2);
+        const vf midl = xl, midr = xr;
+        SVF(xl, l3a, l3b, ha1, ha2, ha3, hm0, hm1, hm2);
+        SVF(xr, r3a, r3b, ha1, ha2, ha3, hm0, hm1, hm2);
+        store(out_left + (int64_t)i * LANES, xl);
+        store(out_right + (int64_t)i * LANES, xr);
+        if (i >= frames - 2) {
+            const int64_t age = i == frames - 1 ? 0 : 1;
+            store(hl + age * stride, inl);
+            store(hl + (2 + age) * stride, lowl);
+            store(hl + (4 + age) * stride, midl);
+            store(hl + (6 + age) * stride, xl);
+            store(hr + age * stride, inr);
+            store(hr + (2 + age) * stride, lowr);
+            store(hr + (4 + age) * stride, midr);
+            store(hr + (6 + age) * stride, xr);
+        }
+    }
+    store(sl, l1a); store(sl + stride, l1b); store(sl + 2 * stride, l2a);
+    store(sl + 3 * stride, l2b); store(sl + 4 * stride, l3a); store(sl + 5 * stride, l3b);
+    store(sr, r1a); store(sr + stride, r1b); store(sr + 2 * stride, r2a);
+    store(sr + 3 * stride, r2b); store(sr + 4 * stride, r3a); store(sr + 5 * stride, r3b);
 }
 
 /* Compressor (one gain per track), output matrix, track outputs and bus partial sums. */
@@ -163,8 +183,7 @@ static void process_group(const context *c, int64_t group, int offset, int frame
                           float attack, float release) {
     float *eq_left = c->bus + (int64_t)2 * LANES * K(BUS_FRAMES);
     float *eq_right = eq_left + (int64_t)LANES * K(BUS_FRAMES);
-    equalise(c, group, offset, frames, c->in_left, 0, K(HISTORY), eq_left);
-    equalise(c, group, offset, frames, c->in_right, 6, K(HISTORY) + 8, eq_right);
+    equalise(c, group, offset, frames, eq_left, eq_right);
     dynamics(c, group, offset, frames, first_group, attack, release, eq_left, eq_right);
     sanitise(c, group);
 }
