@@ -26,9 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,23 +135,10 @@ class WorkerFailoverTest {
 
     /** {@code dawg worker} in a JVM of its own, on the test's classpath. */
     Process startWorkerProcess(String name) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), DawgCli.class.getName(), "worker",
-                "--bootstrap", bootstrap, "--store", store.root().toString(), "--name", name));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = CliProcess.start("dawg worker: " + name + " ready", "worker", "--bootstrap", bootstrap,
+                "--store", store.root().toString(), "--name", name).process();
         processes.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        StringBuilder seen = new StringBuilder();
-        for (String line; System.nanoTime() < until && (line = out.readLine()) != null; ) {
-            seen.append(line).append('\n');
-            if (line.startsWith("dawg worker: " + name + " ready")) {
-                Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep draining its output
-                return p;
-            }
-        }
-        throw new AssertionError("dawg worker did not report ready:\n" + seen);
+        return p;
     }
 
     JsonNode awaitEvent(java.util.function.Predicate<JsonNode> which) throws InterruptedException {
