@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +38,9 @@ public final class KafkaCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "the client port (default: a free port)")
     int port;
 
+    /** Held (never closed) while the broker runs: a collected channel would release the lock. */
+    private FileChannel folderLock;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -47,6 +52,14 @@ public final class KafkaCommand implements Callable<Integer> {
         KafkaRaftServer server;
         try {
             Files.createDirectories(dir);
+            // before Kafka touches the folder: a second broker's controller would write to the first one's
+            // metadata log before Kafka's own log-directory lock stops it (seen: the first broker then hung
+            // on shutdown). Released by the OS when this process ends.
+            folderLock = FileChannel.open(dir.resolve("dawg-kafka.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (folderLock.tryLock() == null) {
+                System.err.println("dawg kafka: another broker is using " + dir + "; stop it or choose another --data folder");
+                return 1;
+            }
             if (!Files.exists(dir.resolve("meta.properties"))) { // formatted once; later starts reuse the data
                 new Formatter().setClusterId(Uuid.randomUuid().toString()).setNodeId(1).addDirectory(dir.toString())
                         .setMetadataLogDirectory(dir.toString()).setControllerListenerName("CONTROLLER")
@@ -55,8 +68,7 @@ public final class KafkaCommand implements Callable<Integer> {
             server = new KafkaRaftServer(KafkaConfig.fromProps(config(dir, clientPort, controllerPort)), Time.SYSTEM);
             server.startup();
         } catch (Exception e) {
-            System.err.println("dawg kafka: cannot start the broker on " + dir + ": " + e.getMessage()
-                    + (e.getMessage() != null && e.getMessage().contains("lock") ? " (is another broker using this folder?)" : ""));
+            System.err.println("dawg kafka: cannot start the broker on " + dir + ": " + e.getMessage());
             return 1;
         }
         String bootstrap = "localhost:" + clientPort;

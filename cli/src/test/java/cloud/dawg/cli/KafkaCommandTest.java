@@ -37,7 +37,7 @@ class KafkaCommandTest {
             }
         } finally {
             first.process().destroy(); // SIGTERM: the broker shuts down cleanly
-            assertTrue(first.process().waitFor(60, TimeUnit.SECONDS), "the broker stops on SIGTERM");
+            assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "the broker stops on SIGTERM");
         }
         assertTrue(Files.exists(data.resolve("meta.properties")), "formatted once, in the folder");
 
@@ -51,7 +51,7 @@ class KafkaCommandTest {
             assertEquals("cancelled", states.get(jobId).orElseThrow().toJson("").get("state").asText());
         } finally {
             second.process().destroy();
-            second.process().waitFor(60, TimeUnit.SECONDS);
+            assertTrue(second.process().waitFor(30, TimeUnit.SECONDS), "the restarted broker stops on SIGTERM");
         }
 
         // two brokers cannot share a folder: the second says so and exits
@@ -63,10 +63,17 @@ class KafkaCommandTest {
             String out = new String(clash.getInputStream().readAllBytes());
             assertTrue(clash.waitFor(60, TimeUnit.SECONDS));
             assertEquals(1, clash.exitValue(), out);
-            assertTrue(out.contains("dawg kafka: cannot start the broker on") && out.contains("lock"), out);
+            assertTrue(out.contains("dawg kafka: another broker is using " + data.toAbsolutePath()), out);
+            try (JobStates states = new JobStates(bootstrapOf(third), "after-clash").start()) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!(states.caughtUp() && states.get(jobId).isPresent()) && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
+                assertTrue(states.get(jobId).isPresent(), "the running broker is untouched by the refused one");
+            }
         } finally {
             third.process().destroy();
-            third.process().waitFor(60, TimeUnit.SECONDS);
+            assertTrue(third.process().waitFor(30, TimeUnit.SECONDS), "and still stops cleanly");
         }
     }
 
