@@ -39,7 +39,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,7 +49,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The render-job benchmark of docs/BENCHMARKS.md: one project of N tracks (EQ and compressor on
@@ -166,7 +164,8 @@ final class BenchJobsCommand implements Callable<Integer> {
             ObjectNode warmUp = project.deepCopy().put("lengthFrames", RATE * Math.min(seconds, 15));
             JobPlan warm = new JobPlanner(store).plan(newJobId(), warmUp, ids, engine);
             publisher.submit(warm);
-            awaitFinished(states, warm.jobId());
+            states.awaitFinished(warm.jobId(), Duration.ofHours(1))
+                    .orElseThrow(() -> new IllegalStateException("the warm-up job did not finish within an hour"));
             Map<Process, Duration> cpuBefore = new HashMap<>();
             for (Process p : processes) {
                 cpuBefore.put(p, p.info().totalCpuDuration().orElse(Duration.ZERO));
@@ -221,7 +220,7 @@ final class BenchJobsCommand implements Callable<Integer> {
             for (Process p : processes) {
                 p.waitFor(30, TimeUnit.SECONDS);
             }
-            deleteTree(storeDir);
+            FileStemStore.deleteTree(storeDir);
         }
     }
 
@@ -229,12 +228,6 @@ final class BenchJobsCommand implements Callable<Integer> {
         byte[] b = new byte[16];
         ThreadLocalRandom.current().nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static void awaitFinished(JobStates states, String jobId) throws InterruptedException {
-        while (states.get(jobId).map(s -> !s.finished()).orElse(true)) {
-            Thread.sleep(20);
-        }
     }
 
     /** Tasks published to the mix topic and not yet committed by the mix workers' group. */
@@ -292,7 +285,7 @@ final class BenchJobsCommand implements Callable<Integer> {
             }
         }
         double took = (System.nanoTime() - start) / 1e9;
-        deleteTree(out);
+        FileStemStore.deleteTree(out);
         return took;
     }
 
@@ -333,7 +326,7 @@ final class BenchJobsCommand implements Callable<Integer> {
             }
         }
         double took = (System.nanoTime() - start) / 1e9;
-        deleteTree(out);
+        FileStemStore.deleteTree(out);
         return took;
     }
 
@@ -425,16 +418,5 @@ final class BenchJobsCommand implements Callable<Integer> {
         b[at] = (byte) s;
         b[at + 1] = (byte) (s >> 8);
         b[at + 2] = (byte) (s >> 16);
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
     }
 }

@@ -155,15 +155,8 @@ class WorkerFailoverTest {
     }
 
     JobState await(String jobId) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < until) {
-            JobState s = states.get(jobId).orElse(null);
-            if (s != null && s.finished()) {
-                return s;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + jobId + " did not finish within 120 s");
+        return states.awaitFinished(jobId, Duration.ofSeconds(120))
+                .orElseThrow(() -> new AssertionError("job " + jobId + " did not finish within 120 s"));
     }
 
     Set<String> names(String folder) throws Exception {

@@ -207,7 +207,8 @@ public final class FileStemStore implements StemStore {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes a folder and everything in it (nothing if it does not exist). */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

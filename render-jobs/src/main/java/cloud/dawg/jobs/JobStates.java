@@ -58,6 +58,19 @@ public final class JobStates implements AutoCloseable {
         return Optional.ofNullable(jobs.get(id));
     }
 
+    /** Waits until the job is done, failed or cancelled; empty if that takes longer than {@code timeout}. */
+    public Optional<JobState> awaitFinished(String id, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        do {
+            JobState s = jobs.get(id);
+            if (s != null && s.finished()) {
+                return Optional.of(s);
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < until);
+        return Optional.empty();
+    }
+
     /** Applies an event now (the publisher's own events, before they come back from the topic). */
     public void apply(JobEvent event) {
         JobState state = jobs.computeIfAbsent(event.jobId(), JobState::new);

@@ -15,10 +15,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 
 /**
  * The DSP of each task kind, on the store: an instrument's dry audio, a track's stem, the mix.
@@ -108,11 +106,7 @@ public final class TaskRenderer {
                     (file, left, right, n) -> meter.add(left, right, n));
             Files.move(dir.resolve(keep), temp);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
+            FileStemStore.deleteTree(dir);
         }
     }
 

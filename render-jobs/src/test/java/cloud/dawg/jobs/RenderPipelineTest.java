@@ -57,15 +57,7 @@ class RenderPipelineTest {
     }
 
     static JobState await(String jobId) throws InterruptedException {
-        long until = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < until) {
-            JobState s = states.get(jobId).orElse(null);
-            if (s != null && s.finished()) {
-                return s;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + jobId + " did not finish within 120 s: " + states.get(jobId).map(s -> s.toJson("").toString()));
+        return states.awaitFinished(jobId, java.time.Duration.ofSeconds(120)).orElseThrow(() -> new AssertionError("job " + jobId + " did not finish within 120 s: " + states.get(jobId).map(s -> s.toJson("").toString())));
     }
 
     @Test

@@ -42,19 +42,10 @@ class LiveSessionTest {
     void shouldMixAnEightTrackSessionStreamedForTenSecondsExactlyAsTheOfflineRender(@TempDir Path dir) throws Exception {
         int blocks = 3750; // 10 s at 48 kHz
         int frames = blocks * BLOCK;
-        ObjectNode session = Sessions.session(List.<String[]>of(new String[]{"alice", "editor"}));
-        ArrayNode projectTracks = JSON.createArrayNode();
-        float[][][] audio = new float[8][][];
-        int[] ids = new int[8];
-        for (int t = 0; t < 8; t++) {
-            audio[t] = Sessions.audio(t, frames);
-            Path wav = dir.resolve("t" + t + ".wav");
-            Sessions.writeWav(wav, audio[t]);
-            ((ArrayNode) session.get("tracks")).addObject().put("name", "t" + t).put("owner", "alice").set("strip", Sessions.strip(t));
-            projectTracks.add(Sessions.projectTrack("t" + t, wav, Sessions.strip(t)));
-            ids[t] = t + 1;
-        }
-        JsonNode created = Sessions.create(gateway, session);
+        Sessions.EightTracks tracks = Sessions.eightTracks(dir, frames);
+        float[][][] audio = tracks.audio();
+        int[] ids = tracks.ids();
+        JsonNode created = Sessions.create(gateway, tracks.session());
         assertEquals(stack.backend, created.get("backend").asText());
 
         float[][] live;
@@ -62,7 +53,7 @@ class LiveSessionTest {
             alice.join(Sessions.token(created, "alice"), false);
             live = Sessions.stream(alice, ids, audio, blocks, 4);
         }
-        float[][] offline = Sessions.renderMix(Sessions.writeProject(dir, projectTracks, frames), dir.resolve("out"), stack.backend, frames);
+        float[][] offline = Sessions.renderMix(Sessions.writeProject(dir, tracks.projectTracks(), frames), dir.resolve("out"), stack.backend, frames);
         assertArrayEquals(offline[0], live[0], "left channel of the live mix differs from the offline render");
         assertArrayEquals(offline[1], live[1], "right channel of the live mix differs from the offline render");
         assertTrue(peak(live) > 0.1, "the mix is not silent");

@@ -45,19 +45,10 @@ class NativeClientTest {
     void shouldMixAnEightTrackSessionFromANativeClientExactlyAsTheOfflineRender(@TempDir Path dir) throws Exception {
         int blocks = 1500;
         int frames = blocks * BLOCK;
-        ObjectNode session = Sessions.session(List.<String[]>of(new String[]{"alice", "editor"}));
-        ArrayNode projectTracks = JSON.createArrayNode();
-        float[][][] audio = new float[8][][];
-        int[] ids = new int[8];
-        for (int t = 0; t < 8; t++) {
-            audio[t] = Sessions.audio(t, frames);
-            Path wav = dir.resolve("t" + t + ".wav");
-            Sessions.writeWav(wav, audio[t]);
-            ((ArrayNode) session.get("tracks")).addObject().put("name", "t" + t).put("owner", "alice").set("strip", Sessions.strip(t));
-            projectTracks.add(Sessions.projectTrack("t" + t, wav, Sessions.strip(t)));
-            ids[t] = t + 1;
-        }
-        JsonNode created = Sessions.create(gateway, session);
+        Sessions.EightTracks tracks = Sessions.eightTracks(dir, frames);
+        float[][][] audio = tracks.audio();
+        int[] ids = tracks.ids();
+        JsonNode created = Sessions.create(gateway, tracks.session());
 
         float[][] live = new float[2][frames];
         try (NativeClient alice = stack.nativeClient()) {
@@ -82,7 +73,7 @@ class NativeClientTest {
                 Sessions.copy(alice.awaitMaster(b, Duration.ofSeconds(10)), live, b);
             }
         }
-        float[][] offline = Sessions.renderMix(Sessions.writeProject(dir, projectTracks, frames), dir.resolve("out"), stack.backend, frames);
+        float[][] offline = Sessions.renderMix(Sessions.writeProject(dir, tracks.projectTracks(), frames), dir.resolve("out"), stack.backend, frames);
         assertArrayEquals(offline[0], live[0], "left channel of the live mix differs from the offline render");
         assertArrayEquals(offline[1], live[1], "right channel of the live mix differs from the offline render");
     }

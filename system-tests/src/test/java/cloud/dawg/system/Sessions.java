@@ -94,6 +94,29 @@ final class Sessions {
     }
 
     /** Creates a session and returns the created answer (asserting 201). */
+    /**
+     * One editor, alice, owning 8 tracks of {@link #audio} with {@link #strip} settings: the session
+     * request, the same tracks as a project (WAVs written to {@code dir}) and the audio to stream.
+     */
+    record EightTracks(ObjectNode session, ArrayNode projectTracks, float[][][] audio, int[] ids) {
+    }
+
+    static EightTracks eightTracks(Path dir, int frames) throws Exception {
+        ObjectNode session = session(List.<String[]>of(new String[]{"alice", "editor"}));
+        ArrayNode projectTracks = JSON.createArrayNode();
+        float[][][] audio = new float[8][][];
+        int[] ids = new int[8];
+        for (int t = 0; t < 8; t++) {
+            audio[t] = audio(t, frames);
+            Path wav = dir.resolve("t" + t + ".wav");
+            writeWav(wav, audio[t]);
+            ((ArrayNode) session.get("tracks")).addObject().put("name", "t" + t).put("owner", "alice").set("strip", strip(t));
+            projectTracks.add(projectTrack("t" + t, wav, strip(t)));
+            ids[t] = t + 1;
+        }
+        return new EightTracks(session, projectTracks, audio, ids);
+    }
+
     static JsonNode create(GatewayClient gateway, ObjectNode session) throws Exception {
         GatewayClient.Response r = gateway.createSession(session.toString());
         assertEquals(201, r.status(), () -> "create failed: " + r.body());
