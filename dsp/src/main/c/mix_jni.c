@@ -102,27 +102,41 @@ static int process_master(const context *c, int offset, int frames) {
     return 0;
 }
 
-const char *dawg_chosen_isa(void) {
+static const char *const ISA_NAMES[] = {"baseline", "avx2", "avx512"};
+static const tracks_fn TRACKS[] = {process_tracks_baseline, process_tracks_avx2, process_tracks_avx512};
+
+/* The best code this CPU runs: 2 = AVX-512, 1 = AVX2 + FMA, 0 = baseline x86-64. */
+static int supported_level(void) {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
         && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("fma")
         && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2")) {
-        return "avx512";
+        return 2;
     }
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2")) {
-        return "avx2";
+        return 1;
     }
-    return "baseline";
+    return 0;
+}
+
+static volatile int chosen_level = -1;
+
+/* The code both kernels run: the best supported, unless limited (limitIsa, for tests and diagnosis). */
+int dawg_isa_level(void) {
+    int level = chosen_level;
+    if (level < 0) {
+        level = supported_level();
+        chosen_level = level;
+    }
+    return level;
+}
+
+const char *dawg_chosen_isa(void) {
+    return ISA_NAMES[dawg_isa_level()];
 }
 
 static tracks_fn tracks(void) {
-    static tracks_fn chosen = 0;
-    if (!chosen) {
-        const char *isa = dawg_chosen_isa();
-        chosen = strcmp(isa, "avx512") == 0 ? process_tracks_avx512
-               : strcmp(isa, "avx2") == 0 ? process_tracks_avx2 : process_tracks_baseline;
-    }
-    return chosen;
+    return TRACKS[dawg_isa_level()];
 }
 
 JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_process(
@@ -155,4 +169,12 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_reset(
 JNIEXPORT jstring JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_isa(JNIEnv *env, jclass cls) {
     (void)cls;
     return (*env)->NewStringUTF(env, dawg_chosen_isa());
+}
+
+/* Uses at most the given level from the next call on (never more than the CPU supports); returns the level used. */
+JNIEXPORT jint JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_limitIsa(JNIEnv *env, jclass cls, jint most) {
+    (void)env; (void)cls;
+    const int supported = supported_level();
+    chosen_level = most < supported ? (most < 0 ? 0 : most) : supported;
+    return chosen_level;
 }

@@ -1,12 +1,14 @@
 /*
  * The tracks part of the native mix kernel: every track's strip and the bus partial sums, with
  * tracks in SIMD lanes exactly as in the Java Vector API backend. Written once with GCC vector
- * extensions of 16 floats and compiled per ISA (see mix_kernel.h): one zmm register per vector
- * on AVX-512, two ymm on AVX2, four xmm on baseline x86-64.
+ * extensions and compiled per ISA (see mix_kernel.h) with vectors as wide as its registers
+ * (vectors.h): a group of 16 tracks is one sub-group on AVX-512, two on AVX2, four on baseline.
  */
 #include <string.h>
 #include "mix_kernel.h"
 #include "vectors.h"
+
+_Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' group of 16 rows");
 
 INLINE vf vabs(vf x) { return (vf)((vi)x & 0x7fffffff); }
 INLINE vf blend(vf no, vf yes, vi mask) { return (vf)(((vi)no & ~mask) | ((vi)yes & mask)); }
@@ -75,8 +77,8 @@ static void equalise(const context *c, int64_t group, int offset, int frames, fl
         const vf midl = xl, midr = xr;
         SVF(xl, l3a, l3b, ha1, ha2, ha3, hm0, hm1, hm2);
         SVF(xr, r3a, r3b, ha1, ha2, ha3, hm0, hm1, hm2);
-        store(out_left + (int64_t)i * LANES, xl);
-        store(out_right + (int64_t)i * LANES, xr);
+        store(out_left + (int64_t)i * W, xl);
+        store(out_right + (int64_t)i * W, xr);
         if (i >= frames - 2) {
             const int64_t age = i == frames - 1 ? 0 : 1;
             store(hl + age * stride, inl);
@@ -95,7 +97,24 @@ static void equalise(const context *c, int64_t group, int offset, int frames, fl
     store(sr + 3 * stride, r2b); store(sr + 4 * stride, r3a); store(sr + 5 * stride, r3b);
 }
 
-/* Compressor (one gain per track), output matrix, track outputs and bus partial sums. */
+/*
+ * Whether any matrix of the 16-track group containing these lanes is ramping. Decided per group,
+ * not per sub-group, so that every ISA takes the same branch for a lane (the ramped form turns a
+ * -0 coefficient into +0).
+ */
+static int group_ramping(const context *c, int64_t group) {
+    const float *step = c->fp + group / GROUP * GROUP + (int64_t)K(F_MATRIX_STEP) * c->rows;
+    int moving = 0;
+    for (int k = 0; k < 4; k++) {
+        for (int l = 0; l < GROUP; l++) moving |= step[k * c->rows + l] != 0.0f;
+    }
+    return moving;
+}
+
+/*
+ * Compressor (one gain per track), output matrix, track outputs and bus partial sums. The bus
+ * keeps 16 partial sums per frame (one per lane of a 16-track group) on every ISA.
+ */
 static void dynamics(const context *c, int64_t group, int offset, int frames, int first_group,
                      float attack, float release, const float *eq_left, const float *eq_right) {
     const int64_t rows = c->rows, stride = c->stride;
@@ -108,9 +127,7 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
     const vf sll = P(K(F_MATRIX_STEP)), slr = P(K(F_MATRIX_STEP) + 1),
              srl = P(K(F_MATRIX_STEP) + 2), srr = P(K(F_MATRIX_STEP) + 3);
 #undef P
-    vi moving = (sll != 0.0f) | (slr != 0.0f) | (srl != 0.0f) | (srr != 0.0f);
-    int ramping = 0;
-    for (int l = 0; l < LANES; l++) ramping |= moving[l];
+    const int ramping = group_ramping(c, group);
     float *st = c->state + group;
     vf ghi = load(st + 12 * stride), glo = load(st + 13 * stride);
     const vf one = splat(1.0f), quiet_rate = splat(0.003f);
@@ -118,7 +135,7 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
     vf peak_l = splat(0.0f), peak_r = splat(0.0f), sum_l = splat(0.0f), sum_r = splat(0.0f);
     for (int i = 0; i < frames; i++) {
         const int64_t at = (int64_t)(offset + i) * stride + group;
-        vf left = load(eq_left + (int64_t)i * LANES), right = load(eq_right + (int64_t)i * LANES);
+        vf left = load(eq_left + (int64_t)i * W), right = load(eq_right + (int64_t)i * W);
         vf level = vmax(vabs(left), vabs(right));
         vi quiet = (level < 0.001f) | ~engaged;
         vf reduced = one / ((level - threshold) * slope + one);
@@ -143,8 +160,8 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
         peak_r = vmax(peak_r, vabs(yr));
         sum_l += yl * yl;
         sum_r += yr * yr;
-        float *bl = c->bus + (int64_t)i * LANES;
-        float *br = bl + (int64_t)LANES * K(BUS_FRAMES);
+        float *bl = c->bus + (int64_t)i * GROUP + group % GROUP;
+        float *br = bl + (int64_t)GROUP * K(BUS_FRAMES);
         if (first_group) {
             store(bl, yl);
             store(br, yr);
@@ -171,7 +188,7 @@ static void sanitise(const context *c, int64_t group) {
         bad |= not_finite(v);
         if (k != 12) store(st + (int64_t)k * c->stride, flush(v));
     }
-    for (int l = 0; l < LANES; l++) {
+    for (int l = 0; l < W; l++) {
         if (bad[l]) {
             reset_row(c, group + l);
             c->resets[group + l]++;
@@ -181,23 +198,29 @@ static void sanitise(const context *c, int64_t group) {
 
 static void process_group(const context *c, int64_t group, int offset, int frames, int first_group,
                           float attack, float release) {
-    float *eq_left = c->bus + (int64_t)2 * LANES * K(BUS_FRAMES);
-    float *eq_right = eq_left + (int64_t)LANES * K(BUS_FRAMES);
+    float *eq_left = c->bus + (int64_t)2 * GROUP * K(BUS_FRAMES);
+    float *eq_right = eq_left + (int64_t)GROUP * K(BUS_FRAMES);
     equalise(c, group, offset, frames, eq_left, eq_right);
     dynamics(c, group, offset, frames, first_group, attack, release, eq_left, eq_right);
     sanitise(c, group);
 }
 
 void NAMED(process_tracks, ISA)(const context *c, int offset, int frames, int live_rows, float attack, float release) {
-    for (int64_t group = 0; group < live_rows; group += LANES) {
-        process_group(c, group, offset, frames, group == 0, attack, release);
+    /* sub-groups past the last live row hold only free slots (silent): skipped */
+    const int64_t used = ((int64_t)live_rows + W - 1) / W * W;
+    for (int64_t group = 0; group < used; group += W) {
+        process_group(c, group, offset, frames, group < GROUP, attack, release);
     }
-    float *bl = c->bus, *br = c->bus + (int64_t)LANES * K(BUS_FRAMES);
+    float *bl = c->bus, *br = c->bus + (int64_t)GROUP * K(BUS_FRAMES);
+    if (used < GROUP) { /* the partial sums those silent lanes would have started */
+        for (int i = 0; i < frames; i++) {
+            for (int64_t k = used; k < GROUP; k++) bl[(int64_t)i * GROUP + k] = br[(int64_t)i * GROUP + k] = 0.0f;
+        }
+    }
     for (int i = 0; i < frames; i++) {
-        vf l = live_rows == 0 ? splat(0.0f) : load(bl + (int64_t)i * LANES);
-        vf r = live_rows == 0 ? splat(0.0f) : load(br + (int64_t)i * LANES);
+        const float *l = bl + (int64_t)i * GROUP, *r = br + (int64_t)i * GROUP;
         float sl = 0, sr = 0;
-        for (int k = 0; k < LANES; k++) { sl += l[k]; sr += r[k]; }
+        for (int k = 0; k < GROUP; k++) { sl += l[k]; sr += r[k]; }
         c->mix_left[offset + i] = sl;
         c->mix_right[offset + i] = sr;
     }

@@ -5,16 +5,7 @@
 #include <xmmintrin.h>
 #include "synth_kernel.h"
 
-const char *dawg_chosen_isa(void); /* mix_jni.c: the CPUID choice, shared by both kernels */
-
-static int chosen_level(void) {
-    static int level = -1;
-    if (level < 0) {
-        const char *isa = dawg_chosen_isa();
-        level = strcmp(isa, "avx512") == 0 ? 2 : strcmp(isa, "avx2") == 0 ? 1 : 0;
-    }
-    return level;
-}
+int dawg_isa_level(void); /* mix_jni.c: the CPUID choice, shared by both kernels (0 baseline, 1 avx2, 2 avx512) */
 
 static const synth_fn renders[] = {synth_render_baseline, synth_render_avx2, synth_render_avx512};
 static const finish_fn finishes[] = {synth_finish_baseline, synth_finish_avx2, synth_finish_avx512};
@@ -31,7 +22,7 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeSynthKernel_render(
         (const double *)(intptr_t)constants, (float *)(intptr_t)accumulator, t, rows, slots};
     const unsigned int csr = _mm_getcsr();
     _mm_setcsr(csr | 0x8040); /* FTZ + DAZ for this call only */
-    renders[chosen_level()](&c, from, to);
+    renders[dawg_isa_level()](&c, from, to);
     _mm_setcsr(csr);
     (*env)->ReleasePrimitiveArrayCritical(env, tables, t, JNI_ABORT);
 }
@@ -40,7 +31,7 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeSynthKernel_finish(
         JNIEnv *env, jclass cls, jlong floats, jlong out, jlong accumulator, jint rows, jint frames) {
     (void)env; (void)cls;
     float *ic = (float *)(intptr_t)floats;
-    finishes[chosen_level()]((float *)(intptr_t)accumulator, (float *)(intptr_t)out, frames);
+    finishes[dawg_isa_level()]((float *)(intptr_t)accumulator, (float *)(intptr_t)out, frames);
     for (int64_t k = SK(F_IC1) * (int64_t)rows; k < (SK(F_IC2) + 1) * (int64_t)rows; k++) {
         if (fabsf(ic[k]) < 1e-30f) ic[k] = 0;
     }

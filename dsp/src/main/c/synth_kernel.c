@@ -1,7 +1,9 @@
 /*
- * The native synth kernel: voices in 16 lanes exactly as in the Java Vector API backend, written
- * once with GCC vector extensions and compiled per ISA; table samples come from hardware
- * gathers on AVX-512 and AVX2 and from scalar loads on baseline x86-64. Envelope segments end
+ * The native synth kernel: voices in lanes exactly as in the Java Vector API backend, written
+ * once with GCC vector extensions and compiled per ISA with vectors as wide as its registers
+ * (vectors.h: a group of 16 voice slots is one sub-group on AVX-512, two on AVX2, four on
+ * baseline); table samples come from hardware gathers on AVX-512 and AVX2 and from scalar loads
+ * on baseline x86-64. Envelope segments end
  * where the layout says and move on by the same copies as SynthLayout.endSegment, so stages
  * change on the same frame with the same values in every backend.
  */
@@ -11,28 +13,29 @@
 #include "vectors.h"
 
 #define LANES SK(LANES)
+_Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' group of 16 rows");
 
-/* t[index[lane]] for 16 lanes */
+/* t[index[lane]] for every lane */
 INLINE vf gather(const float *t, vi index) {
 #if defined(__AVX512F__)
     __m512i i; memcpy(&i, &index, 64);
     __m512 r = _mm512_i32gather_ps(i, t, 4);
     vf v; memcpy(&v, &r, 64); return v;
 #elif defined(__AVX2__)
-    __m256i i[2]; memcpy(i, &index, 64);
-    __m256 r[2] = {_mm256_i32gather_ps(t, i[0], 4), _mm256_i32gather_ps(t, i[1], 4)};
-    vf v; memcpy(&v, r, 64); return v;
+    __m256i i; memcpy(&i, &index, 32);
+    __m256 r = _mm256_i32gather_ps(t, i, 4);
+    vf v; memcpy(&v, &r, 32); return v;
 #else
     vf v;
-    for (int lane = 0; lane < 16; lane++) v[lane] = t[index[lane]];
+    for (int lane = 0; lane < W; lane++) v[lane] = t[index[lane]];
     return v;
 #endif
 }
 
 /*
- * t[index] and t[index + 1] for 16 lanes. On AVX-512 each pair is one unaligned 64-bit element,
- * so two 8-lane 64-bit gathers fetch both samples (half the elements of two 16-lane gathers,
- * which is what bounds this kernel) and two permutes split them.
+ * t[index] and t[index + 1] for every lane. On AVX-512 and AVX2 each pair is one unaligned 64-bit
+ * element, so two 64-bit gathers fetch both samples (half the elements of two float gathers,
+ * which is what bounds this kernel) and permutes split them.
  */
 INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
 #if defined(__AVX512F__)
@@ -44,6 +47,15 @@ INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     const __m512 l = _mm512_permutex2var_ps(a, even, b), h = _mm512_permutex2var_ps(a, odd, b);
     memcpy(lo, &l, 64);
     memcpy(hi, &h, 64);
+#elif defined(__AVX2__)
+    /* the same on AVX2: two 4-lane 64-bit gathers, then even and odd floats in lane order */
+    __m256i i; memcpy(&i, &index, 32);
+    const __m256 a = _mm256_castsi256_ps(_mm256_i32gather_epi64((const long long *)t, _mm256_castsi256_si128(i), 4));
+    const __m256 b = _mm256_castsi256_ps(_mm256_i32gather_epi64((const long long *)t, _mm256_extracti128_si256(i, 1), 4));
+    const __m256 l = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
+    const __m256 h = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
+    memcpy(lo, &l, 32);
+    memcpy(hi, &h, 32);
 #else
     *lo = gather(t, index);
     *hi = gather(t + 1, index);
@@ -94,10 +106,13 @@ static void end_segment(const synth_context *c, int64_t row) {
     c->doubles[AT(SK(D_SLOPE), row)] = slope;
 }
 
-/* n frames of one group of 16 slots, inside which no lane's envelope segment ends. */
+/*
+ * n frames of the W slots from {@code group} (a sub-group of a group of 16), inside which no
+ * envelope segment of the group ends. The accumulator keeps 16 partial sums per frame.
+ */
 static void render_span(const synth_context *c, int64_t group, int at, int n) {
-    float env_start[16] __attribute__((aligned(64))), env_slope[16] __attribute__((aligned(64)));
-    for (int lane = 0; lane < 16; lane++) {
+    float env_start[W] __attribute__((aligned(64))), env_slope[W] __attribute__((aligned(64)));
+    for (int lane = 0; lane < W; lane++) {
         const int64_t row = group + lane;
         const double gain = c->doubles[AT(SK(D_GAIN), row)];
         const double start = c->doubles[AT(SK(D_START), row)], slope = c->doubles[AT(SK(D_SLOPE), row)];
@@ -118,7 +133,7 @@ static void render_span(const synth_context *c, int64_t group, int at, int n) {
     float *ic1 = &c->floats[AT(SK(F_IC1), group)], *ic2 = &c->floats[AT(SK(F_IC2), group)];
     vf c1 = load(ic1), c2 = load(ic2);
     const float *t = c->tables;
-    float *sum = c->accumulator + (int64_t)at * LANES;
+    float *sum = c->accumulator + (int64_t)at * GROUP + group % GROUP;
     vf frame = splat(0.0f);
     for (int i = 0; i < n; i++) {
         vf x = oscillator(t, table0, p0) * level0;
@@ -136,7 +151,7 @@ static void render_span(const synth_context *c, int64_t group, int at, int n) {
         }
         const vf envelope = de * frame + e0;
         frame += 1.0f;
-        store(sum + (int64_t)i * LANES, load(sum + (int64_t)i * LANES) + x * envelope);
+        store(sum + (int64_t)i * GROUP, load(sum + (int64_t)i * GROUP) + x * envelope);
     }
     storei(&c->ints[AT(SK(I_PHASE), group)], (vi)p0);
     storei(&c->ints[AT(SK(I_PHASE) + 1, group)], (vi)p1);
@@ -144,19 +159,29 @@ static void render_span(const synth_context *c, int64_t group, int at, int n) {
     store(ic2, c2);
 }
 
+/* Whether any of n slots from row is playing (an off voice adds nothing, and note-on resets it). */
+static int sounding(const synth_context *c, int64_t row, int n) {
+    const int32_t *stage = &c->ints[AT(SK(I_STAGE), row)];
+    int any = 0;
+    for (int lane = 0; lane < n; lane++) any |= stage[lane] != SK(OFF);
+    return any;
+}
+
 void NAMED(synth_render, ISA)(const synth_context *c, int from, int to) {
-    const int64_t used = (c->slots + 15) / 16 * 16;
-    for (int64_t group = 0; group < used; group += 16) {
-        const int32_t *stage = &c->ints[AT(SK(I_STAGE), group)];
-        int sounding = 0;
-        for (int lane = 0; lane < 16; lane++) sounding |= stage[lane] != SK(OFF);
-        if (!sounding) continue;
+    const int64_t used = (c->slots + GROUP - 1) / GROUP * GROUP;
+    for (int64_t group = 0; group < used; group += GROUP) {
+        if (!sounding(c, group, GROUP)) continue;
+        int live[GROUP / W];
+        for (int sub = 0; sub < GROUP / W; sub++) live[sub] = sounding(c, group + sub * W, W);
         int32_t *left = &c->ints[AT(SK(I_LEFT), group)], *pos = &c->ints[AT(SK(I_POS), group)];
+        /* spans end where any segment of the group ends, on every ISA, so the float envelope is the same */
         for (int at = from; at < to;) {
             int n = to - at;
-            for (int lane = 0; lane < 16; lane++) n = left[lane] < n ? left[lane] : n;
-            render_span(c, group, at, n);
-            for (int lane = 0; lane < 16; lane++) {
+            for (int lane = 0; lane < GROUP; lane++) n = left[lane] < n ? left[lane] : n;
+            for (int sub = 0; sub < GROUP / W; sub++) {
+                if (live[sub]) render_span(c, group + sub * W, at, n);
+            }
+            for (int lane = 0; lane < GROUP; lane++) {
                 left[lane] -= n;
                 pos[lane] += n;
                 if (left[lane] == 0) end_segment(c, group + lane);

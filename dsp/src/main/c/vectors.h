@@ -1,7 +1,14 @@
 /*
- * What both native kernels are written in: 16-lane GCC vector types (one zmm on AVX-512, two
- * ymm on AVX2, four xmm on baseline x86-64), the ISA name suffix, and the helpers every kernel
- * uses. Include after the kernel's own header, with ISA defined on the command line.
+ * What both native kernels are written in: GCC vector types as wide as the ISA's registers
+ * (W lanes: 16 floats in a zmm on AVX-512, 8 in a ymm on AVX2, 4 in an xmm on baseline x86-64),
+ * the ISA name suffix, and the helpers every kernel uses. Include after the kernel's own header,
+ * with ISA defined on the command line.
+ *
+ * The layouts Java shares are padded to groups of 16 rows (the widest ISA). A kernel walks a
+ * group as 16 / W sub-groups of W lanes, and keeps per-group results (bus partial sums, synth
+ * accumulators) 16 wide, so every ISA adds them up in the same order. Vectors of 16 floats on
+ * AVX2 would need two registers each: the kernels' 30-odd live vectors then spill on every frame
+ * (measured: the AVX2 mix kernel ran at half the speed of the Java Vector API backend).
  */
 #ifndef DAWG_VECTORS_H
 #define DAWG_VECTORS_H
@@ -14,9 +21,19 @@
 #define GLUE(a, b) a##_##b
 #define NAMED(a, b) GLUE(a, b)
 
-typedef float vf __attribute__((vector_size(64), aligned(64)));
-typedef int32_t vi __attribute__((vector_size(64), aligned(64)));
-typedef uint32_t vu __attribute__((vector_size(64), aligned(64)));
+#if defined(__AVX512F__)
+#define W 16
+#elif defined(__AVX2__)
+#define W 8
+#else
+#define W 4
+#endif
+/* the rows of one group in the Java layouts */
+#define GROUP 16
+
+typedef float vf __attribute__((vector_size(4 * W)));
+typedef int32_t vi __attribute__((vector_size(4 * W)));
+typedef uint32_t vu __attribute__((vector_size(4 * W)));
 
 #define INLINE static inline __attribute__((always_inline))
 

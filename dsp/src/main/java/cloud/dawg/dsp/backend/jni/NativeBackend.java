@@ -6,6 +6,8 @@ import cloud.dawg.dsp.backend.MixLayout;
 import cloud.dawg.dsp.backend.SynthKernel;
 import cloud.dawg.dsp.backend.SynthLayout;
 
+import java.util.List;
+
 /**
  * C through JNI: one call per block (or ramp chunk) for all tracks, the bus and the master, and
  * one per block (or note-event span) for all of an instrument's voices, on the layouts' off-heap memory, with AVX-512, AVX2 or baseline x86-64 code chosen at load time
@@ -39,6 +41,32 @@ public final class NativeBackend implements Backend {
     /** A backend for another library resource: for tests of a library that is missing or broken. */
     static NativeBackend fromResource(String resource) {
         return new NativeBackend(NativeLibrary.load(resource));
+    }
+
+    /**
+     * Runs at most the given code ({@code baseline}, {@code avx2} or {@code avx512}) from the
+     * next block on, in every native kernel of this JVM, and never more than the CPU runs: for
+     * tests and diagnosis (the {@code dawg.native.isa} property or {@code DAWG_NATIVE_ISA} does it
+     * at load). Returns the code now used.
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public String limitIsa(String isa) {
+        requireAvailable();
+        int level = NativeLibrary.ISAS.indexOf(isa);
+        if (level < 0) {
+            throw new IllegalArgumentException("no native code level '" + isa + "'; there are " + NativeLibrary.ISAS);
+        }
+        return NativeLibrary.ISAS.get(NativeMixKernel.limitIsa(level));
+    }
+
+    /** The code levels this CPU runs, least capable first. */
+    public List<String> supportedIsas() {
+        requireAvailable();
+        int current = NativeLibrary.ISAS.indexOf(NativeMixKernel.isa());
+        int best = NativeMixKernel.limitIsa(NativeLibrary.ISAS.size() - 1);
+        NativeMixKernel.limitIsa(current);
+        return NativeLibrary.ISAS.subList(0, best + 1);
     }
 
     @Override

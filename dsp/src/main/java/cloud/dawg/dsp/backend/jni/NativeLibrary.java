@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,6 +16,11 @@ final class NativeLibrary {
     static final String DEFAULT_RESOURCE = "/native/" + platform() + "/libdawgdsp.so";
     /** System property naming another resource to load instead (tests use it to hide the library). */
     static final String RESOURCE_PROPERTY = "dawg.native.resource";
+
+    /** The kernels' code levels, least capable first. */
+    static final List<String> ISAS = List.of("baseline", "avx2", "avx512");
+    /** Limits the code the kernels run to this level or below (never above what the CPU runs): to diagnose or compare. */
+    static final String ISA_PROPERTY = "dawg.native.isa", ISA_VARIABLE = "DAWG_NATIVE_ISA";
 
     private final boolean loaded;
     private final String reason;
@@ -52,6 +58,15 @@ final class NativeLibrary {
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             System.load(file.toAbsolutePath().toString());
+            String limit = System.getProperty(ISA_PROPERTY, System.getenv(ISA_VARIABLE));
+            if (limit != null && !limit.isBlank()) {
+                int level = ISAS.indexOf(limit.strip().toLowerCase(Locale.ROOT));
+                if (level < 0) {
+                    return new NativeLibrary(false, ISA_PROPERTY + " (or " + ISA_VARIABLE + ") is '" + limit + "', not one of " + ISAS);
+                }
+                String isa = ISAS.get(NativeMixKernel.limitIsa(level));
+                return new NativeLibrary(true, "loaded " + resource + ", " + isa + " code (limited to " + ISAS.get(level) + ")");
+            }
             String isa = NativeMixKernel.isa();
             return new NativeLibrary(true, "loaded " + resource + ", " + isa + " code selected for this CPU");
         } catch (IOException e) {

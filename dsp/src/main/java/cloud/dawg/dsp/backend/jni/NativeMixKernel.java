@@ -111,6 +111,9 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     /** Which code the library picked for this CPU: avx512, avx2 or baseline. */
     static native String isa();
 
+    /** Limits both kernels to code level {@code most} (0 baseline, 1 AVX2, 2 AVX-512) or less; returns the level used. */
+    static native int limitIsa(int most);
+
     private static native void process(long context, int offset, int frames, int liveRows, boolean master);
 
     private static native void reset(long context, int row);
