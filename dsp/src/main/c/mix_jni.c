@@ -12,8 +12,12 @@
 static context unpack(jlong address) {
     const int64_t *c = (const int64_t *)(intptr_t)address;
     context x;
-    x.in_left = (const float *)(intptr_t)c[K(CTX_IN_LEFT)];
-    x.in_right = (const float *)(intptr_t)c[K(CTX_IN_RIGHT)];
+    x.in_left = (float *)(intptr_t)c[K(CTX_IN_LEFT)];
+    x.in_right = (float *)(intptr_t)c[K(CTX_IN_RIGHT)];
+    x.staged_left = (const float *)(intptr_t)c[K(CTX_STAGED_LEFT)];
+    x.staged_right = (const float *)(intptr_t)c[K(CTX_STAGED_RIGHT)];
+    x.replaced = (int32_t *)(intptr_t)c[K(CTX_REPLACED)];
+    x.max_frames = c[K(CTX_MAX_FRAMES)];
     x.out_left = (float *)(intptr_t)c[K(CTX_OUT_LEFT)];
     x.out_right = (float *)(intptr_t)c[K(CTX_OUT_RIGHT)];
     x.mix_left = (float *)(intptr_t)c[K(CTX_MIX_LEFT)];
@@ -104,6 +108,7 @@ static int process_master(const context *c, int offset, int frames) {
 
 static const char *const ISA_NAMES[] = {"baseline", "avx2", "avx512"};
 static const tracks_fn TRACKS[] = {process_tracks_baseline, process_tracks_avx2, process_tracks_avx512};
+static const ingest_fn INGESTS[] = {ingest_baseline, ingest_avx2, ingest_avx512};
 
 /* The best code this CPU runs: 2 = AVX-512, 1 = AVX2 + FMA, 0 = baseline x86-64. */
 static int supported_level(void) {
@@ -152,6 +157,13 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_process(
         c.resets[c.master_row]++;
     }
     _mm_setcsr(csr);
+}
+
+JNIEXPORT jlong JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_ingest(
+        JNIEnv *env, jclass cls, jlong address, jint frames, jint live_rows) {
+    (void)env; (void)cls;
+    const context c = unpack(address);
+    return INGESTS[dawg_isa_level()](&c, frames, live_rows);
 }
 
 JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_reset(

@@ -179,6 +179,57 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
     store(m + 3 * rows, load(m + 3 * rows) + sum_r);
 }
 
+/*
+ * One side of one row from planar staging into the frame-major input, cleaned as
+ * MixEngine.writeInput cleans it in Java: NaN and infinities become 0 (and are counted), anything
+ * below 1e-30 in magnitude becomes 0, and a finite sample of 2^20 or more is reported as huge.
+ */
+static int32_t ingest_side(const float *src, float *dst, int64_t stride, int frames, int *huge) {
+    const int32_t tiny = 0x0da24260;              /* the bits of 1e-30f */
+    const int32_t big = (127 + 20) << 23;         /* the bits of 2^20 */
+    const int32_t infinite = 0x7f800000;
+    vi bad_count = (vi){0}, huge_lanes = (vi){0};
+    int i = 0;
+    for (; i + W <= frames; i += W) {
+        const vf x = load(src + i);
+        const vi bits = (vi)x & 0x7fffffff;
+        const vi bad = bits >= infinite;
+        huge_lanes |= (bits >= big) & ~bad;
+        bad_count -= bad;
+        const vf y = blend(x, splat(0.0f), bad | (bits < tiny));
+        for (int j = 0; j < W; j++) dst[(int64_t)(i + j) * stride] = y[j];
+    }
+    int32_t replaced = 0;
+    for (int j = 0; j < W; j++) {
+        replaced += bad_count[j];
+        *huge |= huge_lanes[j] != 0;
+    }
+    for (; i < frames; i++) {
+        int32_t bits;
+        memcpy(&bits, src + i, 4);
+        bits &= 0x7fffffff;
+        const int bad = bits >= infinite;
+        replaced += bad;
+        *huge |= bits >= big && !bad;
+        dst[(int64_t)i * stride] = bad || bits < tiny ? 0.0f : src[i];
+    }
+    return replaced;
+}
+
+/* The block's input of every live row: returns the samples replaced, with bit 32 set if any was huge. */
+int64_t NAMED(ingest, ISA)(const context *c, int frames, int live_rows) {
+    int64_t total = 0;
+    int huge = 0;
+    for (int64_t row = 0; row < live_rows; row++) {
+        const int64_t from = row * c->max_frames;
+        const int32_t n = ingest_side(c->staged_left + from, c->in_left + row, c->stride, frames, &huge)
+                        + ingest_side(c->staged_right + from, c->in_right + row, c->stride, frames, &huge);
+        c->replaced[row] += n;
+        total += n;
+    }
+    return total | (int64_t)huge << 32;
+}
+
 /* Resets lanes whose state went non-finite; flushes tiny state so no denormal ever forms. */
 static void sanitise(const context *c, int64_t group) {
     float *st = c->state + group;
@@ -212,15 +263,14 @@ void NAMED(process_tracks, ISA)(const context *c, int offset, int frames, int li
         process_group(c, group, offset, frames, group < GROUP, attack, release);
     }
     float *bl = c->bus, *br = c->bus + (int64_t)GROUP * K(BUS_FRAMES);
-    if (used < GROUP) { /* the partial sums those silent lanes would have started */
+    for (int64_t k = used; k < GROUP; k += W) { /* the partial sums those silent lanes would have started */
         for (int i = 0; i < frames; i++) {
-            for (int64_t k = used; k < GROUP; k++) bl[(int64_t)i * GROUP + k] = br[(int64_t)i * GROUP + k] = 0.0f;
+            store(bl + (int64_t)i * GROUP + k, splat(0.0f));
+            store(br + (int64_t)i * GROUP + k, splat(0.0f));
         }
     }
     for (int i = 0; i < frames; i++) {
-        const float *l = bl + (int64_t)i * GROUP, *r = br + (int64_t)i * GROUP;
-        float sl = 0, sr = 0;
-        for (int k = 0; k < GROUP; k++) { sl += l[k]; sr += r[k]; }
+        const float sl = sum16(bl + (int64_t)i * GROUP), sr = sum16(br + (int64_t)i * GROUP);
         c->mix_left[offset + i] = sl;
         c->mix_right[offset + i] = sr;
     }

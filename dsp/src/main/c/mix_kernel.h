@@ -14,7 +14,9 @@
 #define COMPONENTS K(STATE_COMPONENTS)
 
 typedef struct {
-    const float *in_left, *in_right;
+    float *in_left, *in_right;
+    const float *staged_left, *staged_right; /* planar input: row r's frame i at r * max_frames + i */
+    int32_t *replaced;                       /* per row: non-finite input samples replaced by ingest */
     float *out_left, *out_right, *mix_left, *mix_right;
     const float *fp;
     const double *dp;
@@ -23,7 +25,7 @@ typedef struct {
     int32_t *resets;
     float *bus;
     float *meters;
-    int64_t stride, rows, master_row, sample_rate;
+    int64_t stride, rows, master_row, sample_rate, max_frames;
 } context;
 
 typedef void (*tracks_fn)(const context *c, int offset, int frames, int live_rows, float attack, float release);
@@ -32,5 +34,10 @@ void process_tracks_avx512(const context *c, int offset, int frames, int live_ro
 void process_tracks_avx2(const context *c, int offset, int frames, int live_rows, float attack, float release);
 void process_tracks_baseline(const context *c, int offset, int frames, int live_rows, float attack, float release);
 void reset_row(const context *c, int64_t row);
+
+typedef int64_t (*ingest_fn)(const context *c, int frames, int live_rows);
+int64_t ingest_avx512(const context *c, int frames, int live_rows);
+int64_t ingest_avx2(const context *c, int frames, int live_rows);
+int64_t ingest_baseline(const context *c, int frames, int live_rows);
 
 #endif

@@ -193,19 +193,8 @@ void NAMED(synth_render, ISA)(const synth_context *c, int from, int to) {
 
 /* The block's mix: each frame's 16 partial sums added up (a tree, not a chain), then cleared. */
 void NAMED(synth_finish, ISA)(float *sum, float *out, int frames) {
-    typedef float half __attribute__((vector_size(32)));
-    typedef float quarter __attribute__((vector_size(16)));
     for (int i = 0; i < frames; i++) {
-        float *p = sum + (int64_t)i * LANES;
-        half a, b;
-        memcpy(&a, p, 32);
-        memcpy(&b, p + 8, 32);
-        a += b;
-        quarter c, d;
-        memcpy(&c, &a, 16);
-        memcpy(&d, (float *)&a + 4, 16);
-        c += d;
-        out[i] = (c[0] + c[2]) + (c[1] + c[3]);
+        out[i] = sum16(sum + (int64_t)i * LANES);
     }
     memset(sum, 0, (size_t)frames * LANES * sizeof(float));
 }

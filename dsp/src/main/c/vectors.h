@@ -43,4 +43,22 @@ INLINE void store(float *p, vf v) { memcpy(p, &v, sizeof v); }
 INLINE vi loadi(const int32_t *p) { vi v; memcpy(&v, p, sizeof v); return v; }
 INLINE void storei(int32_t *p, vi v) { memcpy(p, &v, sizeof v); }
 
+/*
+ * The 16 partial sums of one frame (one per lane of a group) added up as a tree, the same on
+ * every ISA: lanes 0-7 plus 8-15, then 0-3 plus 4-7, then (0 + 2) + (1 + 3).
+ */
+INLINE float sum16(const float *p) {
+    typedef float half __attribute__((vector_size(32)));
+    typedef float quarter __attribute__((vector_size(16)));
+    half a, b;
+    memcpy(&a, p, 32);
+    memcpy(&b, p + 8, 32);
+    a += b;
+    quarter c, d;
+    memcpy(&c, &a, 16);
+    memcpy(&d, (float *)&a + 4, 16);
+    c += d;
+    return (c[0] + c[2]) + (c[1] + c[3]);
+}
+
 #endif

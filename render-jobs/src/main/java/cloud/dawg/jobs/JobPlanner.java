@@ -27,7 +27,7 @@ public final class JobPlanner {
      * Part of every output id: change it whenever the engine's output for the same input changes,
      * so a store never serves a stem the current engine would not produce.
      */
-    public static final String ENGINE_VERSION = "dawg-engine/1";
+    public static final String ENGINE_VERSION = "dawg-engine/2"; // 2: the native bus adds its 16 partial sums as a tree
 
     private final StemStore store;
 

@@ -21,6 +21,27 @@ public interface MixKernel extends AutoCloseable {
      */
     void process(int offset, int frames, int liveRows, boolean master);
 
+    /**
+     * Whether this kernel takes each block's input from the layout's planar staging
+     * ({@link MixLayout#stagedLeft}): the engine then copies a track's block there in one piece and
+     * the kernel moves it into {@code in*} itself ({@link #ingest}). Otherwise the engine writes
+     * {@code in*} directly.
+     */
+    default boolean ingestsStaged() {
+        return false;
+    }
+
+    /**
+     * Moves frames {@code [0, frames)} of every row below {@code liveRows} from staging into
+     * {@code in*}, cleaned as the engine cleans input: NaN and infinities become 0 and are counted
+     * per row in {@link MixLayout#replaced}, magnitudes below 1e-30 become 0.
+     *
+     * @return the samples replaced, with bit 32 set if some finite sample was 2^20 or more
+     */
+    default long ingest(int frames, int liveRows) {
+        throw new UnsupportedOperationException("this kernel reads in* as the engine writes it");
+    }
+
     /** Clears the filter and compressor state of a row (a new track, or the master). */
     void reset(int row);
 

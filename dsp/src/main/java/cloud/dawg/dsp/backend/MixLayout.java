@@ -43,6 +43,7 @@ public final class MixLayout implements AutoCloseable {
     private final int maxFrames;
     private final MemorySegment inLeft, inRight, outLeft, outRight, mixLeft, mixRight;
     private final MemorySegment doubleParams, floatParams, resets, meters;
+    private MemorySegment stagedLeft, stagedRight, replaced;
     /** Meter accumulator rows: peak left, peak right, sum of squares left, sum of squares right. */
     public static final int METER_PEAK_LEFT = 0, METER_PEAK_RIGHT = 1, METER_SUM_LEFT = 2, METER_SUM_RIGHT = 3, METER_COLUMNS = 4;
 
@@ -97,6 +98,35 @@ public final class MixLayout implements AutoCloseable {
     public MemorySegment meters() { return meters; }
     /** Per row: how many times the kernel reset a strip whose state went non-finite. */
     public MemorySegment resets() { return resets; }
+
+    /**
+     * Allocates the planar input staging for a kernel that moves input in itself
+     * ({@link MixKernel#ingestsStaged}); once, before the first block.
+     */
+    public void enableStaging() {
+        if (stagedLeft == null) {
+            long bytes = (long) capacity * maxFrames * Float.BYTES;
+            stagedLeft = allocate(bytes);
+            stagedRight = allocate(bytes);
+            replaced = allocate((long) rows * Integer.BYTES);
+        }
+    }
+
+    public boolean staging() { return stagedLeft != null; }
+    /** Planar input, one block per track: track t's frame i at {@code t * maxFrames() + i}; null without staging. */
+    public MemorySegment stagedLeft() { return stagedLeft; }
+    public MemorySegment stagedRight() { return stagedRight; }
+    /** Per row: input samples a kernel replaced while moving them in from staging. */
+    public MemorySegment replaced() { return replaced; }
+
+    /** Returns and clears a row's count of replaced input samples. */
+    public int takeReplaced(int row) {
+        int n = replaced.getAtIndex(ValueLayout.JAVA_INT, row);
+        if (n != 0) {
+            replaced.setAtIndex(ValueLayout.JAVA_INT, row, 0);
+        }
+        return n;
+    }
 
     public double getDouble(int column, int row) {
         return doubleParams.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) column * rows + row);

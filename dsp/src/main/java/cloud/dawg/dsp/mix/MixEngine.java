@@ -58,6 +58,7 @@ public final class MixEngine implements AutoCloseable {
     private int fallbacks;
     private final StripCoefficients coefficients;
     private final int rampFrames;
+    private final float[] silence;
 
     private final SlotState[] state;
     private final StripSettings[] settings; // index capacity = master
@@ -117,6 +118,7 @@ public final class MixEngine implements AutoCloseable {
         this.kernel = backend.openMix(layout, sampleRate);
         this.coefficients = new StripCoefficients(sampleRate);
         this.rampFrames = (int) Math.round(RAMP_SECONDS * sampleRate);
+        this.silence = new float[maxBlock];
         int rows = capacity + 1;
         state = new SlotState[capacity];
         Arrays.fill(state, SlotState.FREE);
@@ -232,15 +234,24 @@ public final class MixEngine implements AutoCloseable {
      * Copies one block of a track's audio in, replacing NaN and infinities with silence (and
      * counting them). A track given no input for a block plays silence in it.
      *
-     * @return how many samples were replaced
+     * <p>A kernel that moves input in itself ({@link MixKernel#ingestsStaged}, the native one)
+     * gets the block in one copy and cleans it during {@link #process}; the replaced samples are
+     * counted there, in {@link #sanitisedSamples()}.
      */
-    public int writeInput(int slot, float[] left, float[] right, int fromIndex, int frames) {
+    public void writeInput(int slot, float[] left, float[] right, int fromIndex, int frames) {
         if (!sounding(slot)) {
             throw new IllegalArgumentException("no track in slot " + slot);
         }
         requireFrames(frames);
         if (fromIndex < 0 || fromIndex + frames > left.length || fromIndex + frames > right.length) {
             throw new IndexOutOfBoundsException("input arrays hold fewer than " + frames + " frames from " + fromIndex);
+        }
+        if (kernel.ingestsStaged()) {
+            long at = stagedOffset(slot);
+            MemorySegment.copy(left, fromIndex, layout.stagedLeft(), ValueLayout.JAVA_FLOAT, at, frames);
+            MemorySegment.copy(right, fromIndex, layout.stagedRight(), ValueLayout.JAVA_FLOAT, at, frames);
+            written[slot] = true;
+            return;
         }
         int stride = layout.stride();
         MemorySegment inL = layout.inLeft(), inR = layout.inRight();
@@ -263,7 +274,26 @@ public final class MixEngine implements AutoCloseable {
             sanitisedSamples += replaced;
             sanitisedPerRow[slot] += replaced;
         }
-        return replaced;
+    }
+
+    private long stagedOffset(int slot) {
+        return (long) slot * layout.maxFrames() * Float.BYTES;
+    }
+
+    /** The block's input moved in by the kernel: counts what it replaced and whether any was beyond audio levels. */
+    private void ingestStaged(int frames) {
+        long report = kernel.ingest(frames, liveRows);
+        if (report == 0) {
+            return;
+        }
+        hugeInput |= (report >>> 32) != 0;
+        if ((int) report != 0) {
+            for (int row = 0; row < liveRows; row++) {
+                int n = layout.takeReplaced(row);
+                sanitisedSamples += n;
+                sanitisedPerRow[row] += n;
+            }
+        }
     }
 
     /** NaN, infinite, at least 2^20, or so small (below 1e-30, including denormals) that it is silence; 0 is not unusual. */
@@ -282,9 +312,12 @@ public final class MixEngine implements AutoCloseable {
         started = true;
         for (int slot = 0; slot < liveRows; slot++) {
             if (!written[slot] && state[slot] != SlotState.FREE) {
-                clearInput(slot, frames);
+                clearBlockInput(slot, frames);
             }
             written[slot] = false;
+        }
+        if (kernel.ingestsStaged()) {
+            ingestStaged(frames);
         }
         int master = layout.capacity();
         int done = 0;
@@ -637,7 +670,24 @@ public final class MixEngine implements AutoCloseable {
         }
     }
 
+    /** Silence for a track given no input this block: in staging when the kernel reads it from there. */
+    private void clearBlockInput(int slot, int frames) {
+        if (kernel.ingestsStaged()) {
+            long at = stagedOffset(slot);
+            MemorySegment.copy(silence, 0, layout.stagedLeft(), ValueLayout.JAVA_FLOAT, at, frames);
+            MemorySegment.copy(silence, 0, layout.stagedRight(), ValueLayout.JAVA_FLOAT, at, frames);
+        } else {
+            clearInput(slot, frames);
+        }
+    }
+
+    /** Silence in a slot's input, staged and frame-major (a new or freed slot). */
     private void clearInput(int slot, int frames) {
+        if (layout.staging()) {
+            long at = stagedOffset(slot);
+            MemorySegment.copy(silence, 0, layout.stagedLeft(), ValueLayout.JAVA_FLOAT, at, frames);
+            MemorySegment.copy(silence, 0, layout.stagedRight(), ValueLayout.JAVA_FLOAT, at, frames);
+        }
         int stride = layout.stride();
         MemorySegment inL = layout.inLeft(), inR = layout.inRight();
         long at = slot;

@@ -45,8 +45,10 @@ class MixEngineTest {
             poison[3] = Float.NaN;
             poison[7] = Float.POSITIVE_INFINITY;
             poison[9] = Float.NEGATIVE_INFINITY;
-            assertEquals(3, e.writeInput(t, poison, constant(0.25f), 0, BLOCK));
+            e.writeInput(t, poison, constant(0.25f), 0, BLOCK);
             e.process(BLOCK);
+            assertEquals(3, e.sanitisedSamples());
+            assertEquals(3, e.sanitisedSamples(t));
             float[] l = new float[BLOCK], r = new float[BLOCK];
             for (int block = 0; block < 50; block++) {
                 e.writeInput(t, constant(0.25f), constant(0.25f), 0, BLOCK);

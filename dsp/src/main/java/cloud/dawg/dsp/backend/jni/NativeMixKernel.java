@@ -17,7 +17,8 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     static final int CTX_IN_LEFT = 0, CTX_IN_RIGHT = 1, CTX_OUT_LEFT = 2, CTX_OUT_RIGHT = 3;
     static final int CTX_MIX_LEFT = 4, CTX_MIX_RIGHT = 5, CTX_FLOAT_PARAMS = 6, CTX_DOUBLE_PARAMS = 7;
     static final int CTX_STATE = 8, CTX_MASTER_STATE = 9, CTX_RESETS = 10, CTX_BUS = 11;
-    static final int CTX_STRIDE = 12, CTX_ROWS = 13, CTX_MASTER_ROW = 14, CTX_SAMPLE_RATE = 15, CTX_METERS = 16, CTX_SIZE = 17;
+    static final int CTX_STRIDE = 12, CTX_ROWS = 13, CTX_MASTER_ROW = 14, CTX_SAMPLE_RATE = 15, CTX_METERS = 16;
+    static final int CTX_STAGED_LEFT = 17, CTX_STAGED_RIGHT = 18, CTX_REPLACED = 19, CTX_MAX_FRAMES = 20, CTX_SIZE = 21;
     // Layout columns, so that C reads exactly what Java writes.
     static final int D_DF1 = MixLayout.D_DF1, D_COMP_ENGAGED = MixLayout.D_COMP_ENGAGED,
             D_COMP_THRESHOLD = MixLayout.D_COMP_THRESHOLD, D_COMP_RATIO = MixLayout.D_COMP_RATIO,
@@ -42,6 +43,7 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     NativeMixKernel(MixLayout layout, int sampleRate) {
         stride = layout.stride();
         this.layout = layout;
+        layout.enableStaging();
         state = arena.allocate((long) STATE_COMPONENTS * stride * Float.BYTES, 64);
         masterState = arena.allocate(MASTER_STATE_SIZE * Double.BYTES, 64);
         // bus partial sums (L, R) and the EQ scratch (L, R)
@@ -65,9 +67,24 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
         values[CTX_MASTER_ROW] = layout.masterRow();
         values[CTX_SAMPLE_RATE] = sampleRate;
         values[CTX_METERS] = layout.meters().address();
+        values[CTX_STAGED_LEFT] = layout.stagedLeft().address();
+        values[CTX_STAGED_RIGHT] = layout.stagedRight().address();
+        values[CTX_REPLACED] = layout.replaced().address();
+        values[CTX_MAX_FRAMES] = layout.maxFrames();
         MemorySegment.copy(values, 0, context, ValueLayout.JAVA_LONG, 0, CTX_SIZE);
         contextAddress = context.address();
         resetAll();
+    }
+
+    /** C moves the input from staging into the frame-major buffers, cleaning it as it goes: no strided copy in Java. */
+    @Override
+    public boolean ingestsStaged() {
+        return true;
+    }
+
+    @Override
+    public long ingest(int frames, int liveRows) {
+        return ingest(contextAddress, frames, liveRows);
     }
 
     @Override
@@ -117,4 +134,6 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     private static native void process(long context, int offset, int frames, int liveRows, boolean master);
 
     private static native void reset(long context, int row);
+
+    private static native long ingest(long context, int frames, int liveRows);
 }
