@@ -65,32 +65,53 @@ static void equalise(const context *c, int64_t group, int offset, int frames, fl
        l2b = load(sl + 3 * stride), l3a = load(sl + 4 * stride), l3b = load(sl + 5 * stride);
     vf r1a = load(sr), r1b = load(sr + stride), r2a = load(sr + 2 * stride),
        r2b = load(sr + 3 * stride), r3a = load(sr + 4 * stride), r3b = load(sr + 5 * stride);
-    for (int i = 0; i < frames; i++) {
-        const int64_t at = (int64_t)(offset + i) * stride + group;
-        vf xl = load(c->in_left + at), xr = load(c->in_right + at);
-        const vf inl = xl, inr = xr;
-        SVF(xl, l1a, l1b, la1, la2, la3, lm0, lm1, lm2);
-        SVF(xr, r1a, r1b, la1, la2, la3, lm0, lm1, lm2);
-        const vf lowl = xl, lowr = xr;
-        SVF(xl, l2a, l2b, ma1, ma2, ma3, mm0, mm1, mm2);
-        SVF(xr, r2a, r2b, ma1, ma2, ma3, mm0, mm1, mm2);
-        const vf midl = xl, midr = xr;
-        SVF(xl, l3a, l3b, ha1, ha2, ha3, hm0, hm1, hm2);
-        SVF(xr, r3a, r3b, ha1, ha2, ha3, hm0, hm1, hm2);
-        store(out_left + (int64_t)i * W, xl);
-        store(out_right + (int64_t)i * W, xr);
-        if (i >= frames - 2) {
-            const int64_t age = i == frames - 1 ? 0 : 1;
-            store(hl + age * stride, inl);
-            store(hl + (2 + age) * stride, lowl);
-            store(hl + (4 + age) * stride, midl);
-            store(hl + (6 + age) * stride, xl);
-            store(hr + age * stride, inr);
-            store(hr + (2 + age) * stride, lowr);
-            store(hr + (4 + age) * stride, midr);
-            store(hr + (6 + age) * stride, xr);
+    /*
+     * Software-pipelined: each iteration runs the low band of frame i, the mid band of frame
+     * i - 1 and the high band of frame i - 2. The three are independent, so the CPU overlaps
+     * them; frame by frame, each band waited for the one before, and a session of a few tracks
+     * (a stem) was bound by that latency. Per lane the arithmetic is unchanged. Stage outputs pass
+     * through the scratch rows; the last two frames' inputs and outputs go to the retune history.
+     */
+#define AGE(f) ((f) == frames - 1 ? 0 : 1)
+#define LOW(f) do {                                                                          \
+        const int64_t at = (int64_t)(offset + (f)) * stride + group;                         \
+        vf xl = load(c->in_left + at), xr = load(c->in_right + at);                          \
+        if ((f) >= frames - 2) { store(hl + AGE(f) * stride, xl); store(hr + AGE(f) * stride, xr); } \
+        SVF(xl, l1a, l1b, la1, la2, la3, lm0, lm1, lm2);                                     \
+        SVF(xr, r1a, r1b, la1, la2, la3, lm0, lm1, lm2);                                     \
+        STAGE_OUT(f, 2);                                                                     \
+    } while (0)
+#define BAND(f, history, a, b, ra, rb, k1, k2, k3, n0, n1, n2) do {                          \
+        vf xl = load(out_left + (int64_t)(f) * W), xr = load(out_right + (int64_t)(f) * W);   \
+        SVF(xl, a, b, k1, k2, k3, n0, n1, n2);                                               \
+        SVF(xr, ra, rb, k1, k2, k3, n0, n1, n2);                                             \
+        STAGE_OUT(f, history);                                                               \
+    } while (0)
+#define STAGE_OUT(f, history) do {                                                           \
+        store(out_left + (int64_t)(f) * W, xl);                                              \
+        store(out_right + (int64_t)(f) * W, xr);                                             \
+        if ((f) >= frames - 2) {                                                             \
+            store(hl + ((history) + AGE(f)) * stride, xl);                                   \
+            store(hr + ((history) + AGE(f)) * stride, xr);                                   \
+        }                                                                                    \
+    } while (0)
+#define MID(f) BAND(f, 4, l2a, l2b, r2a, r2b, ma1, ma2, ma3, mm0, mm1, mm2)
+#define HIGH(f) BAND(f, 6, l3a, l3b, r3a, r3b, ha1, ha2, ha3, hm0, hm1, hm2)
+    if (frames == 1) {
+        LOW(0); MID(0); HIGH(0);
+    } else {
+        LOW(0); LOW(1); MID(0);
+        for (int i = 2; i < frames; i++) {
+            LOW(i); MID(i - 1); HIGH(i - 2);
         }
+        MID(frames - 1); HIGH(frames - 2); HIGH(frames - 1);
     }
+#undef HIGH
+#undef MID
+#undef STAGE_OUT
+#undef BAND
+#undef LOW
+#undef AGE
     store(sl, l1a); store(sl + stride, l1b); store(sl + 2 * stride, l2a);
     store(sl + 3 * stride, l2b); store(sl + 4 * stride, l3a); store(sl + 5 * stride, l3b);
     store(sr, r1a); store(sr + stride, r1b); store(sr + 2 * stride, r2a);
