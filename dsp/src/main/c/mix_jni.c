@@ -183,6 +183,11 @@ JNIEXPORT jstring JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_isa(JN
     return (*env)->NewStringUTF(env, dawg_chosen_isa());
 }
 
+JNIEXPORT jint JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_supportedIsa(JNIEnv *env, jclass cls) {
+    (void)env; (void)cls;
+    return supported_level();
+}
+
 /* Uses at most the given level from the next call on (never more than the CPU supports); returns the level used. */
 JNIEXPORT jint JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_limitIsa(JNIEnv *env, jclass cls, jint most) {
     (void)env; (void)cls;

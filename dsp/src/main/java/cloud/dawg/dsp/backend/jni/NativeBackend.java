@@ -63,10 +63,7 @@ public final class NativeBackend implements Backend {
     /** The code levels this CPU runs, least capable first. */
     public List<String> supportedIsas() {
         requireAvailable();
-        int current = NativeLibrary.ISAS.indexOf(NativeMixKernel.isa());
-        int best = NativeMixKernel.limitIsa(NativeLibrary.ISAS.size() - 1);
-        NativeMixKernel.limitIsa(current);
-        return NativeLibrary.ISAS.subList(0, best + 1);
+        return NativeLibrary.ISAS.subList(0, NativeMixKernel.supportedIsa() + 1);
     }
 
     @Override

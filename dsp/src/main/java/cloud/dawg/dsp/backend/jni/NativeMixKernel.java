@@ -131,6 +131,9 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     /** Limits both kernels to code level {@code most} (0 baseline, 1 AVX2, 2 AVX-512) or less; returns the level used. */
     static native int limitIsa(int most);
 
+    /** The most capable code level this CPU runs, whatever the limit. */
+    static native int supportedIsa();
+
     private static native void process(long context, int offset, int frames, int liveRows, boolean master);
 
     private static native void reset(long context, int row);
