@@ -135,24 +135,39 @@ static void render_span(const synth_context *c, int64_t group, int at, int n) {
     const float *t = c->tables;
     float *sum = c->accumulator + (int64_t)at * GROUP + group % GROUP;
     vf frame = splat(0.0f);
-    for (int i = 0; i < n; i++) {
-        vf x = oscillator(t, table0, p0) * level0;
-        p0 += step0;
-        if (two) {
-            x += oscillator(t, table1, p1) * level1;
-            p1 += step1;
-        }
-        if (filtered) {
-            const vf v3 = x - c2;
-            const vf d2 = c1 * a2 + v3 * a3;
-            x = c2 + d2;
-            c2 = d2 + d2 + c2;
-            c1 = c1 * damping + v3 * two_a2 + c1;
-        }
-        const vf envelope = de * frame + e0;
-        frame += 1.0f;
-        store(sum + (int64_t)i * GROUP, load(sum + (int64_t)i * GROUP) + x * envelope);
+    /*
+     * One loop per (oscillators, filter) combination, so the loop has no branches: with the
+     * flags tested inside, gcc re-read and compared them on every frame (registers are short
+     * on AVX2).
+     */
+#define FRAMES(TWO, FILTERED) for (int i = 0; i < n; i++) {                                 \
+        vf x = oscillator(t, table0, p0) * level0;                                           \
+        p0 += step0;                                                                         \
+        if (TWO) {                                                                           \
+            x += oscillator(t, table1, p1) * level1;                                         \
+            p1 += step1;                                                                     \
+        }                                                                                    \
+        if (FILTERED) {                                                                      \
+            const vf v3 = x - c2;                                                            \
+            const vf d2 = c1 * a2 + v3 * a3;                                                 \
+            x = c2 + d2;                                                                     \
+            c2 = d2 + d2 + c2;                                                               \
+            c1 = c1 * damping + v3 * two_a2 + c1;                                            \
+        }                                                                                    \
+        const vf envelope = de * frame + e0;                                                 \
+        frame += 1.0f;                                                                       \
+        store(sum + (int64_t)i * GROUP, load(sum + (int64_t)i * GROUP) + x * envelope);      \
     }
+    if (two && filtered) {
+        FRAMES(1, 1)
+    } else if (two) {
+        FRAMES(1, 0)
+    } else if (filtered) {
+        FRAMES(0, 1)
+    } else {
+        FRAMES(0, 0)
+    }
+#undef FRAMES
     storei(&c->ints[AT(SK(I_PHASE), group)], (vi)p0);
     storei(&c->ints[AT(SK(I_PHASE) + 1, group)], (vi)p1);
     store(ic1, c1);
