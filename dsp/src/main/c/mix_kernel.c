@@ -5,6 +5,7 @@
  * (vectors.h): a group of 16 tracks is one sub-group on AVX-512, two on AVX2, four on baseline.
  */
 #include <string.h>
+#include <immintrin.h>
 #include "mix_kernel.h"
 #include "vectors.h"
 
@@ -201,23 +202,28 @@ static void dynamics(const context *c, int64_t group, int offset, int frames, in
 }
 
 /*
- * One side of one row from planar staging into the frame-major input, cleaned as
- * MixEngine.writeInput cleans it in Java: NaN and infinities become 0 (and are counted), anything
- * below 1e-30 in magnitude becomes 0, and a finite sample of 2^20 or more is reported as huge.
+ * Input is cleaned as MixEngine.writeInput cleans it in Java: NaN and infinities become 0 (and
+ * are counted), anything below 1e-30 in magnitude becomes 0, and a finite sample of 2^20 or more
+ * is reported as huge.
  */
-static int32_t ingest_side(const float *src, float *dst, int64_t stride, int frames, int *huge) {
-    const int32_t tiny = 0x0da24260;              /* the bits of 1e-30f */
-    const int32_t big = (127 + 20) << 23;         /* the bits of 2^20 */
-    const int32_t infinite = 0x7f800000;
+#define TINY_BITS 0x0da24260         /* the bits of 1e-30f */
+#define BIG_BITS ((127 + 20) << 23)  /* the bits of 2^20 */
+#define INFINITE_BITS 0x7f800000
+
+INLINE vf clean(vf x, vi *bad_count, vi *huge_lanes) {
+    const vi bits = (vi)x & 0x7fffffff;
+    const vi bad = bits >= INFINITE_BITS;
+    *huge_lanes |= (bits >= BIG_BITS) & ~bad;
+    *bad_count -= bad;
+    return blend(x, splat(0.0f), bad | (bits < TINY_BITS));
+}
+
+/* Frames [from, frames) of one side of one row from planar staging into the frame-major input. */
+static int32_t ingest_side(const float *src, float *dst, int64_t stride, int from, int frames, int *huge) {
     vi bad_count = (vi){0}, huge_lanes = (vi){0};
-    int i = 0;
+    int i = from;
     for (; i + W <= frames; i += W) {
-        const vf x = load(src + i);
-        const vi bits = (vi)x & 0x7fffffff;
-        const vi bad = bits >= infinite;
-        huge_lanes |= (bits >= big) & ~bad;
-        bad_count -= bad;
-        const vf y = blend(x, splat(0.0f), bad | (bits < tiny));
+        const vf y = clean(load(src + i), &bad_count, &huge_lanes);
         for (int j = 0; j < W; j++) dst[(int64_t)(i + j) * stride] = y[j];
     }
     int32_t replaced = 0;
@@ -229,22 +235,81 @@ static int32_t ingest_side(const float *src, float *dst, int64_t stride, int fra
         int32_t bits;
         memcpy(&bits, src + i, 4);
         bits &= 0x7fffffff;
-        const int bad = bits >= infinite;
+        const int bad = bits >= INFINITE_BITS;
         replaced += bad;
-        *huge |= bits >= big && !bad;
-        dst[(int64_t)i * stride] = bad || bits < tiny ? 0.0f : src[i];
+        *huge |= bits >= BIG_BITS && !bad;
+        dst[(int64_t)i * stride] = bad || bits < TINY_BITS ? 0.0f : src[i];
     }
     return replaced;
 }
 
+#if W == 8 || W == 4
+/* W vectors of W floats transposed in registers: row k's frame j becomes frame j's row k. */
+INLINE void transpose(vf *v) {
+#if W == 8
+    __m256 r[8], t[8];
+    for (int k = 0; k < 8; k++) r[k] = (__m256)v[k];
+    for (int k = 0; k < 8; k += 2) {
+        t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
+        t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+    }
+    for (int k = 0; k < 8; k += 4) {
+        r[k] = _mm256_shuffle_ps(t[k], t[k + 2], 0x44);
+        r[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], 0xee);
+        r[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0x44);
+        r[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0xee);
+    }
+    for (int k = 0; k < 4; k++) {
+        v[k] = (vf)_mm256_permute2f128_ps(r[k], r[k + 4], 0x20);
+        v[k + 4] = (vf)_mm256_permute2f128_ps(r[k], r[k + 4], 0x31);
+    }
+#else
+    __m128 a = (__m128)v[0], b = (__m128)v[1], c = (__m128)v[2], d = (__m128)v[3];
+    _MM_TRANSPOSE4_PS(a, b, c, d);
+    v[0] = (vf)a; v[1] = (vf)b; v[2] = (vf)c; v[3] = (vf)d;
+#endif
+}
+
+/*
+ * One side of W whole rows: W frames of W rows at a time, transposed in registers, so each
+ * frame is one vector store (strided scalar stores were a quarter of a 64-track block).
+ */
+static int64_t ingest_rows(const float *src, float *dst, int64_t stride, int64_t max_frames, int frames,
+                           int32_t *replaced, int *huge) {
+    vi bad_count = (vi){0}, huge_lanes = (vi){0};
+    const int whole = frames / W * W;
+    for (int i = 0; i < whole; i += W) {
+        vf v[W];
+        for (int k = 0; k < W; k++) v[k] = load(src + k * max_frames + i);
+        transpose(v);
+        for (int k = 0; k < W; k++) store(dst + (int64_t)(i + k) * stride, clean(v[k], &bad_count, &huge_lanes));
+    }
+    int64_t total = 0;
+    for (int k = 0; k < W; k++) {
+        const int32_t n = bad_count[k] + ingest_side(src + k * max_frames, dst + k, stride, whole, frames, huge);
+        replaced[k] += n;
+        total += n;
+        *huge |= huge_lanes[k] != 0;
+    }
+    return total;
+}
+#endif
+
 /* The block's input of every live row: returns the samples replaced, with bit 32 set if any was huge. */
 int64_t NAMED(ingest, ISA)(const context *c, int frames, int live_rows) {
-    int64_t total = 0;
     int huge = 0;
-    for (int64_t row = 0; row < live_rows; row++) {
+    int64_t row = 0, total = 0;
+#if W == 8 || W == 4
+    for (; row + W <= live_rows; row += W) { /* the last rows may lack staging: they go one by one */
         const int64_t from = row * c->max_frames;
-        const int32_t n = ingest_side(c->staged_left + from, c->in_left + row, c->stride, frames, &huge)
-                        + ingest_side(c->staged_right + from, c->in_right + row, c->stride, frames, &huge);
+        total += ingest_rows(c->staged_left + from, c->in_left + row, c->stride, c->max_frames, frames, c->replaced + row, &huge)
+               + ingest_rows(c->staged_right + from, c->in_right + row, c->stride, c->max_frames, frames, c->replaced + row, &huge);
+    }
+#endif
+    for (; row < live_rows; row++) {
+        const int64_t from = row * c->max_frames;
+        const int32_t n = ingest_side(c->staged_left + from, c->in_left + row, c->stride, 0, frames, &huge)
+                        + ingest_side(c->staged_right + from, c->in_right + row, c->stride, 0, frames, &huge);
         c->replaced[row] += n;
         total += n;
     }
