@@ -140,10 +140,6 @@ const char *dawg_chosen_isa(void) {
     return ISA_NAMES[dawg_isa_level()];
 }
 
-static tracks_fn tracks(void) {
-    return TRACKS[dawg_isa_level()];
-}
-
 JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_process(
         JNIEnv *env, jclass cls, jlong address, jint offset, jint frames, jint live_rows, jboolean master) {
     (void)env; (void)cls;
@@ -152,7 +148,7 @@ JNIEXPORT void JNICALL Java_cloud_dawg_dsp_backend_jni_NativeMixKernel_process(
     _mm_setcsr(csr | 0x8040); /* FTZ + DAZ for this call only: no denormal ever slows a tail */
     const double fs = (double)c.sample_rate;
     const float attack = (float)(1 - exp(-1 / (0.003 * fs))), release = (float)(1 - exp(-1 / (0.1 * fs)));
-    tracks()(&c, offset, frames, live_rows, attack, release);
+    TRACKS[dawg_isa_level()](&c, offset, frames, live_rows, attack, release);
     if (master && process_master(&c, offset, frames)) {
         c.resets[c.master_row]++;
     }

@@ -44,6 +44,7 @@ public final class MixLayout implements AutoCloseable {
     private final MemorySegment inLeft, inRight, outLeft, outRight, mixLeft, mixRight;
     private final MemorySegment doubleParams, floatParams, resets, meters;
     private MemorySegment stagedLeft, stagedRight, replaced;
+    private float[] silence;
     /** Meter accumulator rows: peak left, peak right, sum of squares left, sum of squares right. */
     public static final int METER_PEAK_LEFT = 0, METER_PEAK_RIGHT = 1, METER_SUM_LEFT = 2, METER_SUM_RIGHT = 3, METER_COLUMNS = 4;
 
@@ -109,7 +110,24 @@ public final class MixLayout implements AutoCloseable {
             stagedLeft = allocate(bytes);
             stagedRight = allocate(bytes);
             replaced = allocate((long) rows * Integer.BYTES);
+            silence = new float[maxFrames];
         }
+    }
+
+    /** Copies a block of a row's input into staging, as it is (the kernel cleans it). */
+    public void stage(int row, float[] left, float[] right, int fromIndex, int frames) {
+        long at = stagedOffset(row);
+        MemorySegment.copy(left, fromIndex, stagedLeft, ValueLayout.JAVA_FLOAT, at, frames);
+        MemorySegment.copy(right, fromIndex, stagedRight, ValueLayout.JAVA_FLOAT, at, frames);
+    }
+
+    /** Silence in the first {@code frames} staged frames of a row. */
+    public void clearStaged(int row, int frames) {
+        stage(row, silence, silence, 0, frames);
+    }
+
+    private long stagedOffset(int row) {
+        return (long) row * maxFrames * Float.BYTES;
     }
 
     public boolean staging() { return stagedLeft != null; }

@@ -58,7 +58,6 @@ public final class MixEngine implements AutoCloseable {
     private int fallbacks;
     private final StripCoefficients coefficients;
     private final int rampFrames;
-    private final float[] silence;
 
     private final SlotState[] state;
     private final StripSettings[] settings; // index capacity = master
@@ -118,7 +117,6 @@ public final class MixEngine implements AutoCloseable {
         this.kernel = backend.openMix(layout, sampleRate);
         this.coefficients = new StripCoefficients(sampleRate);
         this.rampFrames = (int) Math.round(RAMP_SECONDS * sampleRate);
-        this.silence = new float[maxBlock];
         int rows = capacity + 1;
         state = new SlotState[capacity];
         Arrays.fill(state, SlotState.FREE);
@@ -247,9 +245,7 @@ public final class MixEngine implements AutoCloseable {
             throw new IndexOutOfBoundsException("input arrays hold fewer than " + frames + " frames from " + fromIndex);
         }
         if (kernel.ingestsStaged()) {
-            long at = stagedOffset(slot);
-            MemorySegment.copy(left, fromIndex, layout.stagedLeft(), ValueLayout.JAVA_FLOAT, at, frames);
-            MemorySegment.copy(right, fromIndex, layout.stagedRight(), ValueLayout.JAVA_FLOAT, at, frames);
+            layout.stage(slot, left, right, fromIndex, frames);
             written[slot] = true;
             return;
         }
@@ -274,10 +270,6 @@ public final class MixEngine implements AutoCloseable {
             sanitisedSamples += replaced;
             sanitisedPerRow[slot] += replaced;
         }
-    }
-
-    private long stagedOffset(int slot) {
-        return (long) slot * layout.maxFrames() * Float.BYTES;
     }
 
     /** The block's input moved in by the kernel: counts what it replaced and whether any was beyond audio levels. */
@@ -673,9 +665,7 @@ public final class MixEngine implements AutoCloseable {
     /** Silence for a track given no input this block: in staging when the kernel reads it from there. */
     private void clearBlockInput(int slot, int frames) {
         if (kernel.ingestsStaged()) {
-            long at = stagedOffset(slot);
-            MemorySegment.copy(silence, 0, layout.stagedLeft(), ValueLayout.JAVA_FLOAT, at, frames);
-            MemorySegment.copy(silence, 0, layout.stagedRight(), ValueLayout.JAVA_FLOAT, at, frames);
+            layout.clearStaged(slot, frames);
         } else {
             clearInput(slot, frames);
         }
@@ -684,9 +674,7 @@ public final class MixEngine implements AutoCloseable {
     /** Silence in a slot's input, staged and frame-major (a new or freed slot). */
     private void clearInput(int slot, int frames) {
         if (layout.staging()) {
-            long at = stagedOffset(slot);
-            MemorySegment.copy(silence, 0, layout.stagedLeft(), ValueLayout.JAVA_FLOAT, at, frames);
-            MemorySegment.copy(silence, 0, layout.stagedRight(), ValueLayout.JAVA_FLOAT, at, frames);
+            layout.clearStaged(slot, frames);
         }
         int stride = layout.stride();
         MemorySegment inL = layout.inLeft(), inR = layout.inRight();
