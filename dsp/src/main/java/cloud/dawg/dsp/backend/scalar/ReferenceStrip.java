@@ -20,8 +20,15 @@ public final class ReferenceStrip {
     private final double[] state = new double[25];
     private final double attack;
     private final double release;
+    private final double[] scratchLeft, scratchRight;
 
-    public ReferenceStrip(int sampleRate) {
+    /**
+     * A strip for chunks of up to {@code maxFrames} frames. The scratch is the EQ's output
+     * within one call; strips that never run at the same time may share it.
+     */
+    public ReferenceStrip(int sampleRate, double[] scratchLeft, double[] scratchRight) {
+        this.scratchLeft = scratchLeft;
+        this.scratchRight = scratchRight;
         this.attack = 1 - Math.exp(-1 / (0.003 * sampleRate));
         this.release = 1 - Math.exp(-1 / (0.1 * sampleRate));
         reset();
@@ -40,16 +47,46 @@ public final class ReferenceStrip {
      */
     public boolean process(MixLayout layout, int row, MemorySegment inL, MemorySegment inR,
                            MemorySegment outL, MemorySegment outR, long first, int step, int frames) {
-        MixLayout p = layout; // parameters are read once per chunk, then kept in locals
-        double lb0 = p.getDouble(MixLayout.D_DF1, row), lb1 = p.getDouble(MixLayout.D_DF1 + 1, row),
-               lb2 = p.getDouble(MixLayout.D_DF1 + 2, row), la1 = p.getDouble(MixLayout.D_DF1 + 3, row),
-               la2 = p.getDouble(MixLayout.D_DF1 + 4, row);
-        double mb0 = p.getDouble(MixLayout.D_DF1 + 5, row), mb1 = p.getDouble(MixLayout.D_DF1 + 6, row),
-               mb2 = p.getDouble(MixLayout.D_DF1 + 7, row), ma1 = p.getDouble(MixLayout.D_DF1 + 8, row),
-               ma2 = p.getDouble(MixLayout.D_DF1 + 9, row);
-        double hb0 = p.getDouble(MixLayout.D_DF1 + 10, row), hb1 = p.getDouble(MixLayout.D_DF1 + 11, row),
-               hb2 = p.getDouble(MixLayout.D_DF1 + 12, row), ha1 = p.getDouble(MixLayout.D_DF1 + 13, row),
-               ha2 = p.getDouble(MixLayout.D_DF1 + 14, row);
+        // One pass per EQ stage (both sides), then one for the compressor and the matrix. The
+        // whole strip in one loop kept ~45 doubles live: the JIT spilled most of them to the
+        // stack, and every filter recursion went through memory. Per frame and side the
+        // arithmetic is the reference's, in the same order.
+        final double[] left = scratchLeft, right = scratchRight;
+        long at = first;
+        for (int i = 0; i < frames; i++, at += step) {
+            left[i] = inL.getAtIndex(ValueLayout.JAVA_FLOAT, at);
+            right[i] = inR.getAtIndex(ValueLayout.JAVA_FLOAT, at);
+        }
+        for (int stage = 0; stage < 3; stage++) {
+            int k = MixLayout.D_DF1 + 5 * stage;
+            biquad(left, right, frames, state, 4 * stage, layout.getDouble(k, row), layout.getDouble(k + 1, row),
+                    layout.getDouble(k + 2, row), layout.getDouble(k + 3, row), layout.getDouble(k + 4, row));
+        }
+        dynamics(layout, row, outL, outR, first, step, frames);
+        return sanitiseState();
+    }
+
+    /** One Direct Form I stage over both sides of a chunk, in place; its state is at s[at..], right side 12 later. */
+    private static void biquad(double[] left, double[] right, int frames, double[] s, int at,
+                               double b0, double b1, double b2, double a1, double a2) {
+        double lx1 = s[at], lx2 = s[at + 1], ly1 = s[at + 2], ly2 = s[at + 3];
+        double rx1 = s[at + 12], rx2 = s[at + 13], ry1 = s[at + 14], ry2 = s[at + 15];
+        for (int i = 0; i < frames; i++) {
+            double x = left[i];
+            double y = b0 * x + b1 * lx1 + b2 * lx2 - a1 * ly1 - a2 * ly2;
+            lx2 = lx1; lx1 = x; ly2 = ly1; ly1 = y;
+            left[i] = y;
+            x = right[i];
+            y = b0 * x + b1 * rx1 + b2 * rx2 - a1 * ry1 - a2 * ry2;
+            rx2 = rx1; rx1 = x; ry2 = ry1; ry1 = y;
+            right[i] = y;
+        }
+        s[at] = lx1; s[at + 1] = lx2; s[at + 2] = ly1; s[at + 3] = ly2;
+        s[at + 12] = rx1; s[at + 13] = rx2; s[at + 14] = ry1; s[at + 15] = ry2;
+    }
+
+    /** The compressor on the EQ's output in scratch, the output matrix (ramped), the outputs and the meters. */
+    private void dynamics(MixLayout p, int row, MemorySegment outL, MemorySegment outR, long first, int step, int frames) {
         boolean engaged = p.getDouble(MixLayout.D_COMP_ENGAGED, row) != 0;
         double threshold = p.getDouble(MixLayout.D_COMP_THRESHOLD, row);
         double ratio = p.getDouble(MixLayout.D_COMP_RATIO, row);
@@ -57,40 +94,14 @@ public final class ReferenceStrip {
                rl = p.getDouble(MixLayout.D_MATRIX_BASE + 2, row), rr = p.getDouble(MixLayout.D_MATRIX_BASE + 3, row);
         double dll = p.getDouble(MixLayout.D_MATRIX_STEP, row), dlr = p.getDouble(MixLayout.D_MATRIX_STEP + 1, row),
                drl = p.getDouble(MixLayout.D_MATRIX_STEP + 2, row), drr = p.getDouble(MixLayout.D_MATRIX_STEP + 3, row);
-
-        double[] s = state;
-        double lx1 = s[0], lx2 = s[1], ly1 = s[2], ly2 = s[3];
-        double mx1 = s[4], mx2 = s[5], my1 = s[6], my2 = s[7];
-        double hx1 = s[8], hx2 = s[9], hy1 = s[10], hy2 = s[11];
-        double rlx1 = s[12], rlx2 = s[13], rly1 = s[14], rly2 = s[15];
-        double rmx1 = s[16], rmx2 = s[17], rmy1 = s[18], rmy2 = s[19];
-        double rhx1 = s[20], rhx2 = s[21], rhy1 = s[22], rhy2 = s[23];
-        double g = s[GAIN];
         final double attack = this.attack, release = this.release;
-
+        final double[] eqL = scratchLeft, eqR = scratchRight;
+        double g = state[GAIN];
         float peakL = 0, peakR = 0;
         double sumL = 0, sumR = 0;
         long at = first;
         for (int i = 0; i < frames; i++, at += step) {
-            double left = inL.getAtIndex(ValueLayout.JAVA_FLOAT, at);
-            double right = inR.getAtIndex(ValueLayout.JAVA_FLOAT, at);
-
-            double y = lb0 * left + lb1 * lx1 + lb2 * lx2 - la1 * ly1 - la2 * ly2;
-            lx2 = lx1; lx1 = left; ly2 = ly1; ly1 = y;
-            left = mb0 * y + mb1 * mx1 + mb2 * mx2 - ma1 * my1 - ma2 * my2;
-            mx2 = mx1; mx1 = y; my2 = my1; my1 = left;
-            y = hb0 * left + hb1 * hx1 + hb2 * hx2 - ha1 * hy1 - ha2 * hy2;
-            hx2 = hx1; hx1 = left; hy2 = hy1; hy1 = y;
-            left = y;
-
-            y = lb0 * right + lb1 * rlx1 + lb2 * rlx2 - la1 * rly1 - la2 * rly2;
-            rlx2 = rlx1; rlx1 = right; rly2 = rly1; rly1 = y;
-            right = mb0 * y + mb1 * rmx1 + mb2 * rmx2 - ma1 * rmy1 - ma2 * rmy2;
-            rmx2 = rmx1; rmx1 = y; rmy2 = rmy1; rmy1 = right;
-            y = hb0 * right + hb1 * rhx1 + hb2 * rhx2 - ha1 * rhy1 - ha2 * rhy2;
-            rhx2 = rhx1; rhx1 = right; rhy2 = rhy1; rhy1 = y;
-            right = y;
-
+            double left = eqL[i], right = eqR[i];
             double level = Math.max(Math.abs(left), Math.abs(right));
             if (!engaged || level < 0.001) {
                 g += (1 - g) * 0.003;
@@ -116,8 +127,9 @@ public final class ReferenceStrip {
             sumL += yl * yl;
             sumR += yr * yr;
         }
-        MemorySegment m = layout.meters();
-        int rows = layout.rows();
+        state[GAIN] = g;
+        MemorySegment m = p.meters();
+        int rows = p.rows();
         long mp = row;
         m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), peakL));
         mp += rows;
@@ -126,15 +138,6 @@ public final class ReferenceStrip {
         m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, (float) (m.getAtIndex(ValueLayout.JAVA_FLOAT, mp) + sumL));
         mp += rows;
         m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, (float) (m.getAtIndex(ValueLayout.JAVA_FLOAT, mp) + sumR));
-
-        s[0] = lx1; s[1] = lx2; s[2] = ly1; s[3] = ly2;
-        s[4] = mx1; s[5] = mx2; s[6] = my1; s[7] = my2;
-        s[8] = hx1; s[9] = hx2; s[10] = hy1; s[11] = hy2;
-        s[12] = rlx1; s[13] = rlx2; s[14] = rly1; s[15] = rly2;
-        s[16] = rmx1; s[17] = rmx2; s[18] = rmy1; s[19] = rmy2;
-        s[20] = rhx1; s[21] = rhx2; s[22] = rhy1; s[23] = rhy2;
-        s[GAIN] = g;
-        return sanitiseState();
     }
 
     private boolean sanitiseState() {

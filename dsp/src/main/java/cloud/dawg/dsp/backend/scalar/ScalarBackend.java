@@ -44,10 +44,11 @@ public final class ScalarBackend implements Backend {
         ScalarMixKernel(MixLayout layout, int sampleRate) {
             this.layout = layout;
             this.strips = new ReferenceStrip[layout.capacity()];
+            double[] left = new double[layout.maxFrames()], right = new double[layout.maxFrames()];
             for (int i = 0; i < strips.length; i++) {
-                strips[i] = new ReferenceStrip(sampleRate);
+                strips[i] = new ReferenceStrip(sampleRate, left, right); // run one after the other
             }
-            this.master = new ReferenceStrip(sampleRate);
+            this.master = new ReferenceStrip(sampleRate, left, right);
         }
 
         @Override

@@ -57,7 +57,7 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
         this.meterScratch = new float[4 * S.length()];
         this.attack = (float) (1 - Math.exp(-1 / (0.003 * sampleRate)));
         this.release = (float) (1 - Math.exp(-1 / (0.1 * sampleRate)));
-        this.master = new ReferenceStrip(sampleRate);
+        this.master = new ReferenceStrip(sampleRate, new double[layout.maxFrames()], new double[layout.maxFrames()]);
         resetAll();
     }
 
