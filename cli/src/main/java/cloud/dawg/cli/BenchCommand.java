@@ -24,6 +24,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--voices", defaultValue = "256", description = "synth: sustained voices (default: ${DEFAULT-VALUE})")
     int voices;
 
+    /** Seconds after the warm-up to wait at most for two rounds to agree. */
+    private static final double MAX_EXTRA_WARMUP = 20;
+
     @Option(names = "--backend", defaultValue = "all", paramLabel = "all|scalar|simd|native")
     String backend;
 
@@ -32,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "5", description = "seconds of audio measured per backend (default: ${DEFAULT-VALUE})")
     double seconds;
+
+    @Option(names = "--warmup", defaultValue = "4",
+            description = "seconds each backend runs before measuring, and then until two rounds agree (default: ${DEFAULT-VALUE})")
+    double warmup;
 
     @Option(names = "--sample-rate", defaultValue = "48000")
     int sampleRate;
@@ -51,8 +58,8 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("dawg bench: unknown benchmark '" + what + "' (available: mix, synth)");
             return DawgCli.BAD_INPUT;
         }
-        if (tracks < 1 || tracks > 4096 || seconds <= 0) {
-            System.err.println("dawg bench: --tracks must be 1..4096 and --seconds positive");
+        if (tracks < 1 || tracks > 4096 || seconds <= 0 || warmup < 0) {
+            System.err.println("dawg bench: --tracks must be 1..4096, --seconds positive and --warmup not negative");
             return DawgCli.BAD_INPUT;
         }
         return eachBackend(b -> {
@@ -62,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
                 Steady.warmUp(() -> {
                     w.measure(0.25, true);
                     return w.measure(0.5).nsPerTrackBlock();
-                }, 20);
+                }, warmup, warmup + MAX_EXTRA_WARMUP);
                 MixWorkload.Measurement m = w.measure(seconds);
                 double tailRatio = tailRatio(w, Math.max(0.5, seconds / 4));
                 return new Result(m.nsPerTrackBlock(), String.format(Locale.ROOT,
@@ -137,13 +144,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private int synth() {
-        if (voices < 1 || voices > 4096 || seconds <= 0) {
-            System.err.println("dawg bench synth: --voices must be 1..4096 and --seconds positive");
+        if (voices < 1 || voices > 4096 || seconds <= 0 || warmup < 0) {
+            System.err.println("dawg bench synth: --voices must be 1..4096, --seconds positive and --warmup not negative");
             return DawgCli.BAD_INPUT;
         }
         return eachBackend(b -> {
             try (SynthWorkload w = new SynthWorkload(b, voices, sampleRate, block)) {
-                Steady.warmUp(() -> w.measure(0.5).nsPerVoiceBlock(), 20);
+                Steady.warmUp(() -> w.measure(0.5).nsPerVoiceBlock(), warmup, warmup + MAX_EXTRA_WARMUP);
                 SynthWorkload.Measurement m = w.measure(seconds);
                 return new Result(m.nsPerVoiceBlock(), String.format(Locale.ROOT,
                         "\"voices\":%d,\"nsPerVoiceBlock\":%.1f,\"realtimeVoicesPerCore\":%.0f",

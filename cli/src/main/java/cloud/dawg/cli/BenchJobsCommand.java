@@ -332,7 +332,7 @@ final class BenchJobsCommand implements Callable<Integer> {
 
     private double dspAlone(Backend engine) {
         try (MixWorkload w = new MixWorkload(engine, tracks, RATE, 128)) {
-            Steady.warmUp(() -> w.measure(0.5).nsPerTrackBlock(), 20);
+            Steady.warmUp(() -> w.measure(0.5).nsPerTrackBlock(), 4, 24);
             return w.measure(3).realtimeStripsPerCore();
         }
     }

@@ -94,7 +94,7 @@ class DawgCliTest {
 
     @Test
     void shouldPrintOneJsonObjectPerBackendFromTheBenchmark() {
-        Run r = run("bench", "mix", "--tracks", "20", "--seconds", "0.2", "--json");
+        Run r = run("bench", "mix", "--tracks", "20", "--seconds", "0.2", "--warmup", "0", "--json");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(3, lines.length, r.out());
