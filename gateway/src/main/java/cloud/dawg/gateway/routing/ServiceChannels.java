@@ -15,6 +15,9 @@ public final class ServiceChannels implements AutoCloseable {
     public ManagedChannel to(String target) {
         return channels.computeIfAbsent(target, t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
                 .maxInboundMessageSize(8 << 20)
+                // responses go from the event loop straight to the session's fan-out (bounded,
+                // non-blocking queues): no wake-up of a gRPC executor thread per mixed block
+                .directExecutor()
                 .build());
     }
 
