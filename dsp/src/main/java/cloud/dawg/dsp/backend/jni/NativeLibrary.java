@@ -55,9 +55,14 @@ final class NativeLibrary {
                 return new NativeLibrary(false, "no native library for " + platform() + " in the jar (looked for " + resource + ")");
             }
             Path file = Files.createTempFile("libdawgdsp", ".so");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            System.load(file.toAbsolutePath().toString());
+            try {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                System.load(file.toAbsolutePath().toString());
+            } finally {
+                // a loaded library stays mapped without its file: deleted now, not at exit, so that a
+                // JVM that is killed leaves nothing behind (deleteOnExit left one file per killed run)
+                Files.deleteIfExists(file);
+            }
             String limit = System.getProperty(ISA_PROPERTY, System.getenv(ISA_VARIABLE));
             if (limit != null && !limit.isBlank()) {
                 int level = ISAS.indexOf(limit.strip().toLowerCase(Locale.ROOT));
