@@ -2,15 +2,21 @@ package cloud.dawg.dsp.backend.jni;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Loads the JNI library shipped inside the jar ({@code /native/<os>-<arch>/libdawgdsp.so}) by
- * copying it to a temporary file. Never throws: a library that cannot load leaves the reason.
+ * Loads the JNI library shipped inside the jar ({@code /native/<os>-<arch>/libdawgdsp.so}) from
+ * a copy in the temp folder ({@link #extract}). Never throws: a library that cannot load leaves the reason.
  */
 final class NativeLibrary {
     static final String DEFAULT_RESOURCE = "/native/" + platform() + "/libdawgdsp.so";
@@ -54,15 +60,7 @@ final class NativeLibrary {
             if (in == null) {
                 return new NativeLibrary(false, "no native library for " + platform() + " in the jar (looked for " + resource + ")");
             }
-            Path file = Files.createTempFile("libdawgdsp", ".so");
-            try {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                System.load(file.toAbsolutePath().toString());
-            } finally {
-                // a loaded library stays mapped without its file: deleted now, not at exit, so that a
-                // JVM that is killed leaves nothing behind (deleteOnExit left one file per killed run)
-                Files.deleteIfExists(file);
-            }
+            System.load(extract(in.readAllBytes()).toAbsolutePath().toString());
             String limit = System.getProperty(ISA_PROPERTY, System.getenv(ISA_VARIABLE));
             if (limit != null && !limit.isBlank()) {
                 int level = ISAS.indexOf(limit.strip().toLowerCase(Locale.ROOT));
@@ -74,10 +72,45 @@ final class NativeLibrary {
             }
             String isa = NativeMixKernel.isa();
             return new NativeLibrary(true, "loaded " + resource + ", " + isa + " code selected for this CPU");
-        } catch (IOException e) {
+        } catch (IOException | NoSuchAlgorithmException e) {
             return new NativeLibrary(false, "could not extract " + resource + ": " + e.getMessage());
         } catch (UnsatisfiedLinkError | SecurityException e) {
             return new NativeLibrary(false, "could not load " + resource + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The library's file in this user's folder under the temp folder, named by its content: each
+     * build of the library is written once and reused by every JVM after it, so nothing piles up
+     * (a temp file per JVM was left behind by every JVM that was killed), and profilers find the
+     * code they sampled (a file deleted after loading has no symbols for them). Written to a
+     * temp file and renamed, so a JVM never loads a half-written library; in a folder only this
+     * user can write, so nobody else can put a file under the name.
+     */
+    static Path extract(byte[] library) throws IOException, NoSuchAlgorithmException {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(library);
+        Path folder = Path.of(System.getProperty("java.io.tmpdir"), "dawg-native-" + System.getProperty("user.name"));
+        if (!Files.isDirectory(folder)) {
+            try {
+                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException raced) {
+                // another JVM made it first
+            }
+        }
+        if (!Files.getOwner(folder).getName().equals(System.getProperty("user.name"))
+                || !Files.getPosixFilePermissions(folder).equals(PosixFilePermissions.fromString("rwx------"))) {
+            throw new IOException(folder + " is not a folder only this user can write");
+        }
+        Path file = folder.resolve("libdawgdsp-" + HexFormat.of().formatHex(digest, 0, 12) + ".so");
+        if (!Files.exists(file) || !Arrays.equals(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)), digest)) {
+            Path temp = Files.createTempFile(folder, "libdawgdsp", ".tmp");
+            try {
+                Files.write(temp, library);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+        return file;
     }
 }
