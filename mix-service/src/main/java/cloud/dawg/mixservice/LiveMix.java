@@ -227,9 +227,12 @@ final class LiveMix {
                         + nextSequence + "); dropped", null, sequence);
                 return;
             }
+            if (sequence >= nextSequence + window) {
+                skipTo(sequence);
+            }
             int index = (int) (sequence % window);
             Pending pending = ring[index];
-            if (sequence >= nextSequence + window || pending.state == State.PROCESSING) {
+            if (pending.state == State.PROCESSING) {
                 metrics.droppedAhead();
                 out.event(MixEvent.Kind.ERROR, "audio for block " + sequence + " is more than " + window
                         + " blocks ahead of the next block to mix (" + nextSequence + "); dropped", null, sequence);
@@ -267,6 +270,29 @@ final class LiveMix {
                 timer.schedule(signal, deadlineNanos, TimeUnit.NANOSECONDS);
             }
         }
+    }
+
+    /**
+     * The sender is more than the reorder window ahead of the next block to mix: it (or the
+     * transport) lost that much audio, for instance while a JVM was still compiling. The blocks
+     * before {@code sequence} are given up (counted as dropped; any that still come are stale)
+     * and mixing goes on from there, without a burst of silent blocks for the gap.
+     * Dropping the new audio instead, as before, never ended: nothing inside the window arrived
+     * any more, so the session was dead for good after one stall of 200 ms (under lock).
+     */
+    private void skipTo(long sequence) {
+        long skipped = sequence - nextSequence;
+        for (Pending p : ring) {
+            if (p.state == State.FILLING && p.sequence < sequence) {
+                p.state = State.FREE;
+            }
+        }
+        for (long i = 0; i < skipped; i++) {
+            metrics.droppedAhead();
+        }
+        out.event(MixEvent.Kind.ERROR, "audio jumped " + skipped + " blocks past the reorder window; blocks " + nextSequence
+                + " to " + (sequence - 1) + " are skipped", null, sequence);
+        nextSequence = sequence;
     }
 
     /** Expected tracks whose audio for the entry has not arrived (under lock). */

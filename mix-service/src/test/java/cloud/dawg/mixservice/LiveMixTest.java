@@ -1,0 +1,112 @@
+package cloud.dawg.mixservice;
+
+import cloud.dawg.dsp.backend.BackendChain;
+import cloud.dawg.dsp.backend.Backends;
+import cloud.dawg.dsp.strip.StripSettings;
+import cloud.dawg.proto.v1.BlockAudio;
+import cloud.dawg.proto.v1.MixResponse;
+import cloud.dawg.proto.v1.TrackAudio;
+import cloud.dawg.service.Admission;
+import cloud.dawg.service.BlockMetrics;
+import cloud.dawg.service.Outbound;
+import cloud.dawg.service.Pcm;
+import cloud.dawg.service.RealtimeLoad;
+import com.google.protobuf.ByteString;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One live session's block assembly, with the worker running inline (deterministic). */
+class LiveMixTest {
+    private static final int FRAMES = 128;
+    private static final int TRACKS = 2;
+
+    private final List<MixResponse> replies = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private ScheduledExecutorService timer;
+    private LiveMix session;
+    private ByteString pcm;
+
+    @BeforeEach
+    void open() {
+        timer = Executors.newSingleThreadScheduledExecutor();
+        BlockMetrics metrics = new BlockMetrics(registry, "mix-service", "scalar", "java", 2_666_667, new RealtimeLoad(1));
+        MixOutbound out = new MixOutbound(new Outbound<>(new Collecting(), metrics, Outbound.DEFAULT_THRESHOLD_BYTES));
+        // a deadline far beyond the test: every block here is mixed because it is complete
+        session = new LiveMix("s", 48000, FRAMES, 8, TimeUnit.SECONDS.toNanos(60), BackendChain.only(Backends.byName("scalar")),
+                out, metrics, new Admission(1000), Runnable::run, timer);
+        for (int t = 1; t <= TRACKS; t++) {
+            session.addTrack(t, "p", StripSettings.DEFAULT, true);
+        }
+        float[] l = new float[FRAMES], r = new float[FRAMES];
+        for (int i = 0; i < FRAMES; i++) {
+            l[i] = (float) Math.sin(0.1 * i);
+            r[i] = -l[i];
+        }
+        pcm = Pcm.encode(l, r, FRAMES);
+    }
+
+    @AfterEach
+    void close() {
+        session.close();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void shouldGoOnMixingAfterTheSenderSkipsMoreThanTheReorderWindow() {
+        for (long s = 0; s < 5; s++) {
+            session.audio(block(s));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), mixedSequences());
+        // a stall of ~1.3 s on the way (500 blocks): the sender goes on from where it is now
+        for (long s = 505; s < 510; s++) {
+            session.audio(block(s));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 505L, 506L, 507L, 508L, 509L), mixedSequences(),
+                "mixing resumes at the sender's position, with no silent blocks for the gap");
+        assertEquals(500, registry.get("dawg.blocks.dropped").tag("reason", "too-far-ahead").counter().count(),
+                "the skipped blocks are counted");
+        assertTrue(replies.stream().anyMatch(r -> r.hasEvent() && r.getEvent().getMessage().contains("blocks 5 to 504 are skipped")),
+                "the participant is told which blocks were skipped");
+        session.audio(block(100)); // a straggler from before the jump
+        assertEquals(10, mixedSequences().size(), "audio from before the jump is stale, not mixed");
+    }
+
+    private BlockAudio block(long sequence) {
+        BlockAudio.Builder b = BlockAudio.newBuilder().setSequence(sequence);
+        for (int t = 1; t <= TRACKS; t++) {
+            b.addTracks(TrackAudio.newBuilder().setTrackId(t).setPcm(pcm));
+        }
+        return b.build();
+    }
+
+    private List<Long> mixedSequences() {
+        return replies.stream().filter(MixResponse::hasBlock).map(r -> r.getBlock().getSequence()).toList();
+    }
+
+    /** A reply stream that is always ready and keeps every reply. */
+    private final class Collecting extends ServerCallStreamObserver<MixResponse> {
+        @Override public boolean isCancelled() { return false; }
+        @Override public void setOnCancelHandler(Runnable r) { }
+        @Override public void setCompression(String c) { }
+        @Override public boolean isReady() { return true; }
+        @Override public void setOnReadyHandler(Runnable r) { }
+        @Override public void request(int n) { }
+        @Override public void setMessageCompression(boolean e) { }
+        @Override public void disableAutoInboundFlowControl() { }
+        @Override public void onNext(MixResponse value) { replies.add(value); }
+        @Override public void onError(Throwable t) { }
+        @Override public void onCompleted() { }
+    }
+}
