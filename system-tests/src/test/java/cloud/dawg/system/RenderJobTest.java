@@ -66,7 +66,9 @@ class RenderJobTest {
         long until = System.nanoTime() + 120_000_000_000L;
         JsonNode state = null;
         while (System.nanoTime() < until) {
-            state = Sessions.JSON.readTree(http.send(HttpRequest.newBuilder(job).build(), HttpResponse.BodyHandlers.ofString()).body());
+            // a request that hangs fails the test in 30 s instead of running into CI's limit
+            state = Sessions.JSON.readTree(http.send(HttpRequest.newBuilder(job).timeout(java.time.Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
             if (!state.path("state").asText().matches("queued|running")) {
                 return state;
             }
