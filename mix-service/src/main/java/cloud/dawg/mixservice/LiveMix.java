@@ -112,6 +112,8 @@ final class LiveMix {
     private final int window;
     private final Pending[] ring;
     private long nextSequence = -1;
+    private long lastInWindow;           // when audio inside the window last arrived
+    private final long windowNanos;      // the window's audio duration
     private boolean closed;
     private final byte[] scratch;
 
@@ -141,6 +143,7 @@ final class LiveMix {
         this.runner = new SerialRunner(workers, this::drain);
         this.signal = runner::signal;
         this.window = Math.clamp((long) Math.ceil(WINDOW_SECONDS * sampleRate / frames), MIN_WINDOW, MAX_WINDOW);
+        this.windowNanos = (long) window * frames * 1_000_000_000L / sampleRate;
         this.ring = new Pending[window];
         for (int i = 0; i < window; i++) {
             ring[i] = new Pending();
@@ -227,21 +230,25 @@ final class LiveMix {
                         + nextSequence + "); dropped", null, sequence);
                 return;
             }
-            if (sequence >= nextSequence + window) {
+            long now = System.nanoTime();
+            boolean ahead = sequence >= nextSequence + window;
+            if (ahead && now - lastInWindow > windowNanos) {
                 skipTo(sequence);
+                ahead = false;
             }
             int index = (int) (sequence % window);
             Pending pending = ring[index];
-            if (pending.state == State.PROCESSING) {
+            if (ahead || pending.state == State.PROCESSING) {
                 metrics.droppedAhead();
                 out.event(MixEvent.Kind.ERROR, "audio for block " + sequence + " is more than " + window
                         + " blocks ahead of the next block to mix (" + nextSequence + "); dropped", null, sequence);
                 return;
             }
+            lastInWindow = now;
             if (pending.state == State.FREE || pending.sequence != sequence) {
                 pending.sequence = sequence;
                 pending.state = State.FILLING;
-                pending.firstArrival = System.nanoTime();
+                pending.firstArrival = now;
                 pending.timerArmed = false;
             }
             for (int i = 0, n = audio.getTracksCount(); i < n; i++) {
@@ -274,11 +281,13 @@ final class LiveMix {
 
     /**
      * The sender is more than the reorder window ahead of the next block to mix: it (or the
-     * transport) lost that much audio, for instance while a JVM was still compiling. The blocks
-     * before {@code sequence} are given up (counted as dropped; any that still come are stale)
-     * and mixing goes on from there, without a burst of silent blocks for the gap.
-     * Dropping the new audio instead, as before, never ended: nothing inside the window arrived
-     * any more, so the session was dead for good after one stall of 200 ms (under lock).
+     * transport) lost that much audio, for instance while a JVM was still compiling. Done only
+     * once nothing inside the window has arrived for the window's duration: a single sender with
+     * a wrong sequence number amid a live stream is dropped instead, and cannot move the others'
+     * session away from them. The blocks before {@code sequence} are given up (counted as
+     * dropped; any that still come are stale) and mixing goes on from there, without a burst of
+     * silent blocks for the gap. Dropping all far-ahead audio, as before, never ended after a
+     * stall: nothing inside the window arrived any more, so the session was dead for good (under lock).
      */
     private void skipTo(long sequence) {
         long skipped = sequence - nextSequence;
@@ -287,9 +296,7 @@ final class LiveMix {
                 p.state = State.FREE;
             }
         }
-        for (long i = 0; i < skipped; i++) {
-            metrics.droppedAhead();
-        }
+        metrics.droppedAhead(skipped);
         out.event(MixEvent.Kind.ERROR, "audio jumped " + skipped + " blocks past the reorder window; blocks " + nextSequence
                 + " to " + (sequence - 1) + " are skipped", null, sequence);
         nextSequence = sequence;

@@ -64,12 +64,14 @@ class LiveMixTest {
     }
 
     @Test
-    void shouldGoOnMixingAfterTheSenderSkipsMoreThanTheReorderWindow() {
+    void shouldGoOnMixingAfterTheSenderSkipsMoreThanTheReorderWindow() throws InterruptedException {
         for (long s = 0; s < 5; s++) {
             session.audio(block(s));
         }
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), mixedSequences());
-        // a stall of ~1.3 s on the way (500 blocks): the sender goes on from where it is now
+        // a stall on the way (500 blocks lost, nothing arriving for longer than the window):
+        // the sender goes on from where it is now
+        Thread.sleep(300);
         for (long s = 505; s < 510; s++) {
             session.audio(block(s));
         }
@@ -81,6 +83,19 @@ class LiveMixTest {
                 "the participant is told which blocks were skipped");
         session.audio(block(100)); // a straggler from before the jump
         assertEquals(10, mixedSequences().size(), "audio from before the jump is stale, not mixed");
+    }
+
+    @Test
+    void shouldDropAFarAheadBlockAmidALiveStreamWithoutMovingTheSession() {
+        for (long s = 0; s < 3; s++) {
+            session.audio(block(s));
+        }
+        session.audio(block(1_000_000_000_000L)); // a sender with a wrong sequence number
+        for (long s = 3; s < 6; s++) {
+            session.audio(block(s));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), mixedSequences(), "the others' blocks go on being mixed");
+        assertEquals(1, registry.get("dawg.blocks.dropped").tag("reason", "too-far-ahead").counter().count());
     }
 
     private BlockAudio block(long sequence) {

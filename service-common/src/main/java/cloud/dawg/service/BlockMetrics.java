@@ -91,6 +91,7 @@ public final class BlockMetrics {
     public void droppedOutbound() { droppedOutbound.increment(); }
     public void droppedStale() { droppedStale.increment(); }
     public void droppedAhead() { droppedAhead.increment(); }
+    public void droppedAhead(long blocks) { droppedAhead.increment(blocks); }
     public void sanitised(long samples) { sanitised.increment(samples); }
     public RealtimeLoad load() { return load; }
 }
