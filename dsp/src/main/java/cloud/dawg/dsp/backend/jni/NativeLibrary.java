@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Loads the JNI library shipped inside the jar ({@code /native/<os>-<arch>/libdawgdsp.so}) from
@@ -79,6 +81,8 @@ final class NativeLibrary {
         }
     }
 
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
     /**
      * The library's file in this user's folder under the temp folder, named by its content: each
      * build of the library is written once and reused by every JVM after it, so nothing piles up
@@ -92,17 +96,17 @@ final class NativeLibrary {
         Path folder = Path.of(System.getProperty("java.io.tmpdir"), "dawg-native-" + System.getProperty("user.name"));
         if (!Files.isDirectory(folder)) {
             try {
-                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException raced) {
                 // another JVM made it first
             }
         }
         if (!Files.getOwner(folder).getName().equals(System.getProperty("user.name"))
-                || !Files.getPosixFilePermissions(folder).equals(PosixFilePermissions.fromString("rwx------"))) {
+                || !Files.getPosixFilePermissions(folder).equals(OWNER_ONLY)) {
             throw new IOException(folder + " is not a folder only this user can write");
         }
         Path file = folder.resolve("libdawgdsp-" + HexFormat.of().formatHex(digest, 0, 12) + ".so");
-        if (!Files.exists(file) || !Arrays.equals(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)), digest)) {
+        if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), library)) {
             Path temp = Files.createTempFile(folder, "libdawgdsp", ".tmp");
             try {
                 Files.write(temp, library);
