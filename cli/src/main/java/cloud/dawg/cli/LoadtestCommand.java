@@ -105,6 +105,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
             runs.add(run);
         }
+        long[] idleOvershoot = wakeUpOvershoot(blockNanos, (int) (1_000_000_000L / blockNanos));
         if (!json) {
             System.err.printf("streaming %d session(s) x %d tracks for %d s (+%d s warm-up) through %s...%n",
                     sessions, tracks, seconds, warmupSeconds, transport == Transport.grpc ? "grpc://" + gatewayGrpc : gateway);
@@ -127,6 +128,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         runs.forEach(Run::close);
 
         long[] rtt = runs.stream().flatMapToLong(r -> Arrays.stream(r.measuredRtts())).sorted().toArray();
+        long[] sendLateness = runs.stream().flatMapToLong(r -> Arrays.stream(r.measuredLateness())).sorted().toArray();
         long expected = (long) runs.size() * (blocks - warmBlocks);
         long lost = expected - rtt.length;
         ObjectNode out = JSON.createObjectNode().put("transport", transport.name()).put("sessions", sessions).put("tracks", tracks)
@@ -135,6 +137,9 @@ public final class LoadtestCommand implements Callable<Integer> {
                 .put("blocksMeasured", expected).put("blocksLost", lost)
                 .put("rttP50Ms", percentile(rtt, 0.50)).put("rttP99Ms", percentile(rtt, 0.99))
                 .put("rttP999Ms", percentile(rtt, 0.999)).put("rttMaxMs", rtt.length == 0 ? Double.NaN : rtt[rtt.length - 1] / 1e6)
+                .put("idleWakeUpOvershootP50Ms", percentile(idleOvershoot, 0.50))
+                .put("idleWakeUpOvershootP99Ms", percentile(idleOvershoot, 0.99))
+                .put("sendLatenessP50Ms", percentile(sendLateness, 0.50)).put("sendLatenessP99Ms", percentile(sendLateness, 0.99))
                 .put("lateBlocks", late).put("serviceDroppedBlocks", serviceDropped).put("mixRealtimeLoad", load);
         if (json) {
             System.out.println(out.toPrettyString());
@@ -142,9 +147,29 @@ public final class LoadtestCommand implements Callable<Integer> {
             System.out.printf("%s, backend %s; %d blocks measured, %d lost; round trip p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
                     transport, runs.get(0).backend, expected, lost, out.get("rttP50Ms").asDouble(), out.get("rttP99Ms").asDouble(),
                     out.get("rttP999Ms").asDouble(), out.get("rttMaxMs").asDouble());
+            System.out.printf("this machine: a sleeping thread wakes p50 %.3f / p99 %.3f ms late when idle; "
+                            + "the senders sent p50 %.3f / p99 %.3f ms after their block's time under this load%n",
+                    out.get("idleWakeUpOvershootP50Ms").asDouble(), out.get("idleWakeUpOvershootP99Ms").asDouble(),
+                    out.get("sendLatenessP50Ms").asDouble(), out.get("sendLatenessP99Ms").asDouble());
             System.out.printf("mix-service: %.0f late blocks, %.0f dropped blocks, realtime load %.3f (last 5 s)%n", late, serviceDropped, load);
         }
         return 0;
+    }
+
+    /**
+     * How late a thread parked for one block period wakes, {@code count} times, sorted: the
+     * machine's own scheduling noise, a floor under every round trip measured here (on a busy
+     * or virtualised host it alone can exceed a block).
+     */
+    private static long[] wakeUpOvershoot(long periodNanos, int count) {
+        long[] late = new long[count];
+        for (int i = 0; i < count; i++) {
+            long due = System.nanoTime() + periodNanos;
+            LockSupport.parkNanos(periodNanos);
+            late[i] = Math.max(0, System.nanoTime() - due);
+        }
+        Arrays.sort(late);
+        return late;
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -173,6 +198,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         final int blocks, warmBlocks;
         final long blockNanos;
         final AtomicLongArray sent, received;
+        final long[] lateness;
         final byte[][] frames = new byte[8][];
         final BlockAudio[] nativeBlocks = new BlockAudio[frames.length];
         ParticipantSocket socket;
@@ -185,6 +211,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             this.blockNanos = blockNanos;
             this.sent = new AtomicLongArray(blocks);
             this.received = new AtomicLongArray(blocks);
+            this.lateness = new long[blocks];
             ObjectNode session = JSON.createObjectNode().put("sampleRate", rate).put("blockSize", block);
             session.putArray("participants").addObject().put("name", "p").put("role", "editor");
             ArrayNode list = session.putArray("tracks");
@@ -236,15 +263,24 @@ public final class LoadtestCommand implements Callable<Integer> {
                 if (nativeStream != null) {
                     ParticipantRequest request = ParticipantRequest.newBuilder()
                             .setAudio(nativeBlocks[b % frames.length].toBuilder().setSequence(b)).build();
-                    sent.set(b, System.nanoTime());
+                    long now = System.nanoTime();
+                    sent.set(b, now);
+                    lateness[b] = now - due;
                     nativeStream.send(request);
                     continue;
                 }
                 byte[] frame = frames[b % frames.length];
                 java.nio.ByteBuffer.wrap(frame).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, b);
-                sent.set(b, System.nanoTime());
+                long now = System.nanoTime();
+                sent.set(b, now);
+                lateness[b] = now - due;
                 socket.sendBinary(frame);
             }
+        }
+
+        /** How long after its due time each measured block was sent (read once the stream ended). */
+        long[] measuredLateness() {
+            return Arrays.copyOfRange(lateness, warmBlocks, blocks);
         }
 
         long[] measuredRtts() {

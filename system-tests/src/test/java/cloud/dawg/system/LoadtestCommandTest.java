@@ -1,0 +1,81 @@
+package cloud.dawg.system;
+
+import cloud.dawg.cli.DawgCli;
+import cloud.dawg.cli.LoadtestCommand;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code dawg loadtest} streaming through the stack's real gateway, as a user runs it after {@code ./dawg up}. */
+class LoadtestCommandTest {
+    static LiveStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LiveStack.shared();
+    }
+
+    @Test
+    void shouldStreamRealSessionsAndReportLatencyAndTheMachinesWakeUpNoise() throws Exception {
+        Run run = loadtest("--gateway", "http://localhost:" + stack.gatewayHttp, "--mix-metrics", "http://localhost:" + stack.mixHttp,
+                "--sessions", "2", "--tracks", "3", "--seconds", "1", "--warmup-seconds", "1", "--json");
+        assertEquals(0, run.exit, run.err);
+        JsonNode r = Sessions.JSON.readTree(run.out);
+        assertEquals(stack.backend, r.get("backend").asText());
+        assertEquals(2 * 375, r.get("blocksMeasured").asLong(), "two sessions of 1 s at 128 frames / 48 kHz");
+        long lost = r.get("blocksLost").asLong();
+        assertTrue(lost >= 0 && lost < 2 * 375 / 4, "blocks lost: " + lost);
+        double p50 = r.get("rttP50Ms").asDouble(), p99 = r.get("rttP99Ms").asDouble();
+        assertTrue(p50 > 0 && p50 <= p99 && p99 <= r.get("rttMaxMs").asDouble(), r.toString());
+        double idle50 = r.get("idleWakeUpOvershootP50Ms").asDouble(), idle99 = r.get("idleWakeUpOvershootP99Ms").asDouble();
+        assertTrue(idle50 >= 0 && idle50 <= idle99 && idle99 < 1000, r.toString());
+        double send50 = r.get("sendLatenessP50Ms").asDouble(), send99 = r.get("sendLatenessP99Ms").asDouble();
+        assertTrue(send50 >= 0 && send50 <= send99 && send99 < 1000, r.toString());
+        assertTrue(r.get("mixRealtimeLoad").asDouble() >= 0, "the mix-service's metrics were read: " + r);
+    }
+
+    @Test
+    void shouldRefuseOutOfRangeOptionsWithAMessageAndExitCodeTwo() {
+        Run run = loadtest("--gateway", "http://localhost:" + stack.gatewayHttp, "--sessions", "0");
+        assertEquals(DawgCli.BAD_INPUT, run.exit);
+        assertTrue(run.err.contains("--sessions >= 1"), run.err);
+    }
+
+    @Test
+    void shouldSayWhereNoGatewayAnswers() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Run run = loadtest("--gateway", "http://localhost:" + closed, "--seconds", "1");
+        assertEquals(1, run.exit);
+        assertTrue(run.err.contains("no gateway at http://localhost:" + closed) && run.err.contains("./dawg up"), run.err);
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    /** Runs the command with its standard output and error captured (it prints with System.out / System.err). */
+    private static synchronized Run loadtest(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new LoadtestCommand()).execute(args);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}
