@@ -7,7 +7,7 @@ import cloud.dawg.service.BlockMetrics;
 import cloud.dawg.service.BlockWorkers;
 import cloud.dawg.service.RealtimeLoad;
 import cloud.dawg.service.SelectedBackend;
-import io.grpc.ServerBuilder;
+import cloud.dawg.service.ServiceDefaults;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +17,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.grpc.server.ServerBuilderCustomizer;
+import org.springframework.context.annotation.Import;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * metrics at {@code /actuator/prometheus} (HTTP port {@code server.port}, 8081).
  */
 @SpringBootApplication
+@Import(ServiceDefaults.class)
 public class MixServiceApplication {
     private static final Logger LOG = LoggerFactory.getLogger(MixServiceApplication.class);
 
@@ -43,20 +44,7 @@ public class MixServiceApplication {
 
     @Bean
     SelectedBackend selectedBackend(@Value("${dawg.mix.capacity:0}") long capacityOverride) {
-        SelectedBackend selected = SelectedBackend.select(Engine.MIX, capacityOverride);
-        LOG.info("mix backend {} ({}), capacity {} tracks, {} usable cores", selected.backend(), selected.isa(),
-                selected.capacity(), selected.usableCores());
-        return selected;
-    }
-
-    /**
-     * Stream callbacks run on the transport's event loop, not handed to gRPC's default executor:
-     * they only decode into preallocated buffers under a short lock and hand blocks to the
-     * workers, and the extra thread wake-up per message was the block round trip's largest hop.
-     */
-    @Bean
-    <T extends ServerBuilder<T>> ServerBuilderCustomizer<T> callbacksOnEventLoop() {
-        return ServerBuilder::directExecutor;
+        return SelectedBackend.select(Engine.MIX, capacityOverride);
     }
 
     @Bean(destroyMethod = "shutdownNow")

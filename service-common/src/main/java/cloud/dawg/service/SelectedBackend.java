@@ -5,6 +5,7 @@ import cloud.dawg.proto.v1.NodeInfo;
 import cloud.dawg.selector.BackendSelector;
 import cloud.dawg.selector.Engine;
 import cloud.dawg.selector.NodeReport;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a service runs its engine on, chosen once at start-up by the backend-selector (overrides
@@ -25,8 +26,12 @@ public final class SelectedBackend {
         this.capacity = capacityOverride > 0 ? capacityOverride : Math.max(1, report.capacity(engine));
     }
 
+    /** Selects from this node's backends and logs the choice (the first line an operator looks for). */
     public static SelectedBackend select(Engine engine, long capacityOverride) {
-        return new SelectedBackend(BackendSelector.selectFromSystem(), engine, capacityOverride);
+        SelectedBackend selected = new SelectedBackend(BackendSelector.selectFromSystem(), engine, capacityOverride);
+        LoggerFactory.getLogger(SelectedBackend.class).info("{} backend {} ({}), capacity {} {}, {} usable cores", engine.key(),
+                selected.backend(), selected.isa(), selected.capacity(), engine.unit(), selected.usableCores());
+        return selected;
     }
 
     public String backend() { return report.backend(engine); }
