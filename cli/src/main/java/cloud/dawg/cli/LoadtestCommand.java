@@ -201,11 +201,13 @@ public final class LoadtestCommand implements Callable<Integer> {
         final long[] lateness;
         final byte[][] frames = new byte[8][];
         final BlockAudio[] nativeBlocks = new BlockAudio[frames.length];
+        final GatewayClient client;
         ParticipantSocket socket;
         NativeParticipant nativeStream;
-        String error, backend = "";
+        String error, backend = "", id, ownerToken;
 
         Run(GatewayClient client, int index, int blocks, int warmBlocks, long blockNanos) throws Exception {
+            this.client = client;
             this.blocks = blocks;
             this.warmBlocks = warmBlocks;
             this.blockNanos = blockNanos;
@@ -229,7 +231,8 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
             backend = created.body().get("backend").asText();
             String token = created.body().at("/participants/0/token").asText();
-            String id = created.body().get("id").asText();
+            id = created.body().get("id").asText();
+            ownerToken = created.body().get("ownerToken").asText();
             if (transport == Transport.grpc) {
                 nativeStream = new NativeParticipant(gatewayGrpc, this);
                 nativeStream.join(id, token, false);
@@ -323,6 +326,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         public void closed(Status status) {
         }
 
+        /** Leaves and ends the session, so that repeated runs do not pile sessions up on the services. */
         void close() {
             if (nativeStream != null) {
                 nativeStream.close();
@@ -332,6 +336,15 @@ public final class LoadtestCommand implements Callable<Integer> {
                     socket.close();
                 } catch (RuntimeException ignored) {
                     // already closed
+                }
+            }
+            if (id != null) {
+                try {
+                    client.endSession(id, ownerToken);
+                } catch (java.io.IOException e) {
+                    System.err.println("dawg loadtest: could not end session " + id + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }

@@ -18,8 +18,6 @@ import javax.sound.midi.Track;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static cloud.dawg.system.Sessions.BLOCK;
 import static cloud.dawg.system.Sessions.JSON;
@@ -243,11 +241,11 @@ class LiveSessionTest {
                 "dawg_capacity", "dawg_usable_cores", "dawg_blocks_processed_total")) {
             assertTrue(mix.contains(name), "mix-service exports " + name);
         }
-        assertTrue(value(mix, "dawg_blocks_processed_total") >= 3750, "blocks processed");
-        assertTrue(value(mix, "dawg_block_processing_seconds_count") >= 3750, "processing timer count");
-        double meanSeconds = value(mix, "dawg_block_processing_seconds_sum") / value(mix, "dawg_block_processing_seconds_count");
+        assertTrue(Sessions.metric(mix, "dawg_blocks_processed_total") >= 3750, "blocks processed");
+        assertTrue(Sessions.metric(mix, "dawg_block_processing_seconds_count") >= 3750, "processing timer count");
+        double meanSeconds = Sessions.metric(mix, "dawg_block_processing_seconds_sum") / Sessions.metric(mix, "dawg_block_processing_seconds_count");
         assertTrue(meanSeconds > 0 && meanSeconds < 0.00267, "a block takes less than its own duration on average: " + meanSeconds);
-        assertEquals(LiveStack.MIX_CAPACITY, value(mix, "dawg_capacity"));
+        assertEquals(LiveStack.MIX_CAPACITY, Sessions.metric(mix, "dawg_capacity"));
         assertTrue(mix.contains("backend=\"" + stack.backend + "\""), "the backend tag");
         assertTrue(mix.contains("le=\"0.002666667\""), "a histogram bucket at the block budget");
         assertTrue(mix.lines().filter(l -> !l.startsWith("#")).noneMatch(l -> l.contains("session=") || l.contains("track=")),
@@ -260,20 +258,6 @@ class LiveSessionTest {
         String gw = gateway.getText("/actuator/prometheus");
         assertTrue(gw.contains("dawg_gateway_sessions_active"), "gateway exports its sessions");
         assertTrue(gw.contains("dawg_gateway_blocks_dropped_total"), "gateway exports its drops");
-    }
-
-    private static double value(String prometheus, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} ([0-9.eE+-]+)$").matcher(prometheus);
-        double sum = 0;
-        boolean found = false;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-            found = true;
-        }
-        if (!found) {
-            throw new AssertionError("no sample of " + name);
-        }
-        return sum;
     }
 
     private static double peak(float[][] lr) {

@@ -25,7 +25,8 @@ class LoadtestCommandTest {
     }
 
     @Test
-    void shouldStreamRealSessionsAndReportLatencyAndTheMachinesWakeUpNoise() throws Exception {
+    void shouldStreamRealSessionsReportLatencyAndTheMachinesWakeUpNoiseAndEndItsSessions() throws Exception {
+        double tracksBefore = Sessions.metric(stack.mixHttp().getText("/actuator/prometheus"), "dawg_tracks_active");
         Run run = loadtest("--gateway", "http://localhost:" + stack.gatewayHttp, "--mix-metrics", "http://localhost:" + stack.mixHttp,
                 "--sessions", "2", "--tracks", "3", "--seconds", "1", "--warmup-seconds", "1", "--json");
         assertEquals(0, run.exit, run.err);
@@ -41,6 +42,14 @@ class LoadtestCommandTest {
         double send50 = r.get("sendLatenessP50Ms").asDouble(), send99 = r.get("sendLatenessP99Ms").asDouble();
         assertTrue(send50 >= 0 && send50 <= send99 && send99 < 1000, r.toString());
         assertTrue(r.get("mixRealtimeLoad").asDouble() >= 0, "the mix-service's metrics were read: " + r);
+        double tracksAfter = Double.NaN;
+        for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until; Thread.sleep(50)) {
+            tracksAfter = Sessions.metric(stack.mixHttp().getText("/actuator/prometheus"), "dawg_tracks_active");
+            if (tracksAfter == tracksBefore) {
+                break; // the mix-service frees a session's tracks when its stream ends, just after the gateway answered
+            }
+        }
+        assertEquals(tracksBefore, tracksAfter, "the loadtest ended its sessions: their tracks are free again");
     }
 
     @Test

@@ -199,4 +199,19 @@ final class Sessions {
         Files.writeString(file, project.toPrettyString());
         return file;
     }
+
+    /** The sum of a Prometheus metric's samples over all its tags; fails when there is none. */
+    static double metric(String prometheus, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "\\{[^}]*} ([0-9.eE+-]+)$").matcher(prometheus);
+        double sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+            found = true;
+        }
+        if (!found) {
+            throw new AssertionError("no sample of " + name);
+        }
+        return sum;
+    }
 }
