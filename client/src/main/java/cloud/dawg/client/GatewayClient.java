@@ -14,7 +14,13 @@ import java.time.Duration;
 public final class GatewayClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /*
+     * Responses and WebSocket messages are handled on the client's selector thread instead of
+     * being handed to an executor thread: that hand-off per received frame was half of the load
+     * generator's CPU (context switches) and sat inside every round trip it measured
+     * (docs/BENCHMARKS.md, 2026-12-02). Hence listeners must not block (see ParticipantSocket).
+     */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Runnable::run).build();
 
     /** A REST answer: status, content type and body (JSON or problem+json). */
     public record Response(int status, String contentType, JsonNode body) {

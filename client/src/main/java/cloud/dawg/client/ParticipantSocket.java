@@ -11,7 +11,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A participant's WebSocket (docs/protocol.md): JSON text messages and binary audio frames.
- * Received messages go to a {@link Listener} on the HTTP client's thread.
+ * Received messages go to a {@link Listener} on the HTTP client's selector thread, which also
+ * reads every other socket of that client: a listener must return quickly and must not wait for
+ * a send to complete (a send that has to wait for the socket would then never finish).
  */
 public final class ParticipantSocket {
     /** What the gateway sends. */
