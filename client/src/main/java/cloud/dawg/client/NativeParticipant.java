@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A native client's connection to a session through the gateway's gRPC front door
- * ({@code dawg.v1.SessionService/Join}). What the gateway sends goes to a {@link Listener} on a
- * gRPC thread.
+ * ({@code dawg.v1.SessionService/Join}). What the gateway sends goes to a {@link Listener} on the
+ * transport's event loop (no hand-off to an executor thread per message, as in {@link GatewayClient}):
+ * a listener must return quickly and must not block.
  */
 public final class NativeParticipant implements AutoCloseable {
     /** What the gateway sends. */
@@ -36,7 +37,7 @@ public final class NativeParticipant implements AutoCloseable {
 
     /** Opens the stream to a gateway's gRPC port: {@code host:port}, or a gRPC target URI such as {@code dns:///name:port}. */
     public NativeParticipant(String target, Listener listener) {
-        channel = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
+        channel = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).directExecutor().build();
         requests = SessionServiceGrpc.newStub(channel).join(new StreamObserver<>() {
             @Override
             public void onNext(ParticipantResponse response) {

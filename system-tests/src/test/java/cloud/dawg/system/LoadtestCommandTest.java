@@ -53,6 +53,20 @@ class LoadtestCommandTest {
     }
 
     @Test
+    void shouldStreamThroughTheGatewaysGrpcFrontDoorToo() throws Exception {
+        Run run = loadtest("--gateway", "http://localhost:" + stack.gatewayHttp, "--mix-metrics", "http://localhost:" + stack.mixHttp,
+                "--transport", "grpc", "--gateway-grpc", "localhost:" + stack.gatewayGrpc,
+                "--sessions", "1", "--tracks", "2", "--seconds", "1", "--warmup-seconds", "1", "--json");
+        assertEquals(0, run.exit, run.err);
+        JsonNode r = Sessions.JSON.readTree(run.out);
+        assertEquals("grpc", r.get("transport").asText());
+        assertEquals(375, r.get("blocksMeasured").asLong());
+        long lost = r.get("blocksLost").asLong();
+        assertTrue(lost >= 0 && lost < 375 / 4, "blocks lost: " + lost);
+        assertTrue(r.get("rttP50Ms").asDouble() > 0, r.toString());
+    }
+
+    @Test
     void shouldRefuseOutOfRangeOptionsWithAMessageAndExitCodeTwo() {
         Run run = loadtest("--gateway", "http://localhost:" + stack.gatewayHttp, "--sessions", "0");
         assertEquals(DawgCli.BAD_INPUT, run.exit);
