@@ -3,7 +3,6 @@ package cloud.dawg.gateway;
 import cloud.dawg.dsp.backend.Backends;
 import cloud.dawg.gateway.grpc.SessionGrpcService;
 import cloud.dawg.gateway.jobs.RenderJobs;
-import cloud.dawg.jobs.FileStemStore;
 import cloud.dawg.gateway.routing.InstanceRouter;
 import cloud.dawg.gateway.routing.ServiceChannels;
 import cloud.dawg.gateway.session.ParticipantDrops;
@@ -11,6 +10,8 @@ import cloud.dawg.gateway.session.ParticipantJoin;
 import cloud.dawg.gateway.session.SessionRegistry;
 import cloud.dawg.gateway.session.Tokens;
 import cloud.dawg.gateway.socket.SessionSocketHandler;
+import cloud.dawg.jobs.FileStemStore;
+import cloud.dawg.service.ServiceDefaults;
 import io.grpc.ServerBuilder;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,6 +24,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.grpc.server.ServerBuilderCustomizer;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
@@ -47,6 +49,7 @@ import java.util.Map;
  * {@code dawg.gateway.synth-targets}.
  */
 @SpringBootApplication
+@Import(ServiceDefaults.class)
 public class GatewayApplication implements WebFluxConfigurer {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApplication.class);
 

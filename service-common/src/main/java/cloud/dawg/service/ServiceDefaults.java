@@ -5,13 +5,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.server.ServerBuilderCustomizer;
 
-/** How both DSP services configure their gRPC server; each service application imports it. */
+/** How every DAWG gRPC server is configured (mix-service, synth-service, the gateway's front door); their applications import it. */
 @Configuration(proxyBeanMethods = false)
 public class ServiceDefaults {
     /**
      * Stream callbacks run on the transport's event loop, not handed to gRPC's default executor:
-     * they only decode into preallocated buffers under a short lock and hand blocks to the
-     * workers, and the extra thread wake-up per message was the block round trip's largest hop.
+     * they only decode under a short lock and queue work (the services' block workers, the
+     * gateway's bounded participant queues), never block, and the extra thread wake-up per message
+     * was the block round trip's largest hop.
      */
     @Bean
     <T extends ServerBuilder<T>> ServerBuilderCustomizer<T> callbacksOnEventLoop() {
