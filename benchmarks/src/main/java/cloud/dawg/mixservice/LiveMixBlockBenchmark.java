@@ -14,7 +14,6 @@ import cloud.dawg.service.BlockMetrics;
 import cloud.dawg.service.Outbound;
 import cloud.dawg.service.Pcm;
 import cloud.dawg.service.RealtimeLoad;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,30 +57,14 @@ public class LiveMixBlockBenchmark {
     private ScheduledExecutorService timer;
     private BlockAudio template;
     private long sequence;
-    private Blackhole sink;
 
-    /** A stream that takes every reply and hands it to the blackhole, always ready. */
-    private final class Discarding extends ServerCallStreamObserver<MixResponse> {
-        @Override public boolean isCancelled() { return false; }
-        @Override public void setOnCancelHandler(Runnable r) { }
-        @Override public void setCompression(String c) { }
-        @Override public boolean isReady() { return true; }
-        @Override public void setOnReadyHandler(Runnable r) { }
-        @Override public void request(int n) { }
-        @Override public void setMessageCompression(boolean e) { }
-        @Override public void disableAutoInboundFlowControl() { }
-        @Override public void onNext(MixResponse value) { sink.consume(value); }
-        @Override public void onError(Throwable t) { }
-        @Override public void onCompleted() { }
-    }
 
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
-        sink = blackhole;
         timer = Executors.newSingleThreadScheduledExecutor();
         BlockMetrics metrics = new BlockMetrics(new SimpleMeterRegistry(), "mix-service", backend, "bench", 2_666_667,
                 new RealtimeLoad(1));
-        MixOutbound out = new MixOutbound(new Outbound<>(new Discarding(), metrics, Outbound.DEFAULT_THRESHOLD_BYTES));
+        MixOutbound out = new MixOutbound(new Outbound<>(new AlwaysReadyStream<MixResponse>(blackhole::consume), metrics, Outbound.DEFAULT_THRESHOLD_BYTES));
         session = new LiveMix("bench", 48000, FRAMES, TRACKS, TimeUnit.MILLISECONDS.toNanos(3),
                 BackendChain.only(Backends.byName(backend)), out, metrics, new Admission(1000), Runnable::run, timer);
         StripSettings strip = StripSettings.DEFAULT

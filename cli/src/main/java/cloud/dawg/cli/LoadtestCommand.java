@@ -93,7 +93,8 @@ public final class LoadtestCommand implements Callable<Integer> {
         long blockNanos = block * 1_000_000_000L / rate;
         int warmBlocks = (int) (warmupSeconds * 1_000_000_000L / blockNanos);
         int blocks = warmBlocks + (int) (seconds * 1_000_000_000L / blockNanos);
-        double lateBefore = metric(client, "dawg_blocks_late_total"), droppedBefore = metric(client, "dawg_blocks_dropped_total");
+        String before = mixMetrics();
+        double lateBefore = metric(before, "dawg_blocks_late_total"), droppedBefore = metric(before, "dawg_blocks_dropped_total");
 
         List<Run> runs = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
@@ -122,9 +123,10 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         done.await();
         Thread.sleep(300); // the last replies
-        double load = metric(client, "dawg_realtime_load");
-        double late = metric(client, "dawg_blocks_late_total") - lateBefore;
-        double serviceDropped = metric(client, "dawg_blocks_dropped_total") - droppedBefore;
+        String after = mixMetrics();
+        double load = metric(after, "dawg_realtime_load");
+        double late = metric(after, "dawg_blocks_late_total") - lateBefore;
+        double serviceDropped = metric(after, "dawg_blocks_dropped_total") - droppedBefore;
         runs.forEach(Run::close);
 
         long[] rtt = runs.stream().flatMapToLong(r -> Arrays.stream(r.measuredRtts())).sorted().toArray();
@@ -179,18 +181,26 @@ public final class LoadtestCommand implements Callable<Integer> {
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
-    private double metric(GatewayClient ignored, String name) {
+    /** The mix-service's Prometheus text, or null when it cannot be read (its figures are then NaN). */
+    private String mixMetrics() {
         try {
-            String text = new GatewayClient(mixMetrics).getText("/actuator/prometheus");
-            Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} ([0-9.eE+-]+)$").matcher(text);
-            double sum = 0;
-            while (m.find()) {
-                sum += Double.parseDouble(m.group(1));
-            }
-            return sum;
+            return new GatewayClient(mixMetrics).getText("/actuator/prometheus");
         } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The sum of a metric's samples over its tags. */
+    private static double metric(String prometheus, String name) {
+        if (prometheus == null) {
             return Double.NaN;
         }
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} ([0-9.eE+-]+)$").matcher(prometheus);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     /** One session: its participant connection, its paced sender and the round trips it saw. */
@@ -198,7 +208,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         final int blocks, warmBlocks;
         final long blockNanos;
         final AtomicLongArray sent, received;
-        final long[] lateness;
+        long start;
         final byte[][] frames = new byte[8][];
         final BlockAudio[] nativeBlocks = new BlockAudio[frames.length];
         final GatewayClient client;
@@ -213,7 +223,6 @@ public final class LoadtestCommand implements Callable<Integer> {
             this.blockNanos = blockNanos;
             this.sent = new AtomicLongArray(blocks);
             this.received = new AtomicLongArray(blocks);
-            this.lateness = new long[blocks];
             ObjectNode session = JSON.createObjectNode().put("sampleRate", rate).put("blockSize", block);
             session.putArray("participants").addObject().put("name", "p").put("role", "editor");
             ArrayNode list = session.putArray("tracks");
@@ -257,6 +266,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
 
         void stream(long start) {
+            this.start = start;
             for (int b = 0; b < blocks; b++) {
                 long due = start + b * blockNanos;
                 long wait;
@@ -266,24 +276,24 @@ public final class LoadtestCommand implements Callable<Integer> {
                 if (nativeStream != null) {
                     ParticipantRequest request = ParticipantRequest.newBuilder()
                             .setAudio(nativeBlocks[b % frames.length].toBuilder().setSequence(b)).build();
-                    long now = System.nanoTime();
-                    sent.set(b, now);
-                    lateness[b] = now - due;
+                    sent.set(b, System.nanoTime());
                     nativeStream.send(request);
                     continue;
                 }
                 byte[] frame = frames[b % frames.length];
                 java.nio.ByteBuffer.wrap(frame).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(8, b);
-                long now = System.nanoTime();
-                sent.set(b, now);
-                lateness[b] = now - due;
+                sent.set(b, System.nanoTime());
                 socket.sendBinary(frame);
             }
         }
 
         /** How long after its due time each measured block was sent (read once the stream ended). */
         long[] measuredLateness() {
-            return Arrays.copyOfRange(lateness, warmBlocks, blocks);
+            long[] late = new long[blocks - warmBlocks];
+            for (int b = warmBlocks; b < blocks; b++) {
+                late[b - warmBlocks] = sent.get(b) - (start + b * blockNanos);
+            }
+            return late;
         }
 
         long[] measuredRtts() {

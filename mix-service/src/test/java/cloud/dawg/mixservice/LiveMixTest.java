@@ -12,7 +12,6 @@ import cloud.dawg.service.Outbound;
 import cloud.dawg.service.Pcm;
 import cloud.dawg.service.RealtimeLoad;
 import com.google.protobuf.ByteString;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +41,7 @@ class LiveMixTest {
     void open() {
         timer = Executors.newSingleThreadScheduledExecutor();
         BlockMetrics metrics = new BlockMetrics(registry, "mix-service", "scalar", "java", 2_666_667, new RealtimeLoad(1));
-        MixOutbound out = new MixOutbound(new Outbound<>(new Collecting(), metrics, Outbound.DEFAULT_THRESHOLD_BYTES));
+        MixOutbound out = new MixOutbound(new Outbound<>(new AlwaysReadyStream<>(replies::add), metrics, Outbound.DEFAULT_THRESHOLD_BYTES));
         // a deadline far beyond the test: every block here is mixed because it is complete
         session = new LiveMix("s", 48000, FRAMES, 8, TimeUnit.SECONDS.toNanos(60), BackendChain.only(Backends.byName("scalar")),
                 out, metrics, new Admission(1000), Runnable::run, timer);
@@ -110,18 +109,4 @@ class LiveMixTest {
         return replies.stream().filter(MixResponse::hasBlock).map(r -> r.getBlock().getSequence()).toList();
     }
 
-    /** A reply stream that is always ready and keeps every reply. */
-    private final class Collecting extends ServerCallStreamObserver<MixResponse> {
-        @Override public boolean isCancelled() { return false; }
-        @Override public void setOnCancelHandler(Runnable r) { }
-        @Override public void setCompression(String c) { }
-        @Override public boolean isReady() { return true; }
-        @Override public void setOnReadyHandler(Runnable r) { }
-        @Override public void request(int n) { }
-        @Override public void setMessageCompression(boolean e) { }
-        @Override public void disableAutoInboundFlowControl() { }
-        @Override public void onNext(MixResponse value) { replies.add(value); }
-        @Override public void onError(Throwable t) { }
-        @Override public void onCompleted() { }
-    }
 }
