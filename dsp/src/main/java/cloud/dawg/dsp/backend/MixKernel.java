@@ -23,18 +23,19 @@ public interface MixKernel extends AutoCloseable {
 
     /**
      * Whether this kernel takes each block's input from the layout's planar staging
-     * ({@link MixLayout#stagedLeft}): the engine then copies a track's block there in one piece and
-     * the kernel moves it into {@code in*} itself ({@link #ingest}). Otherwise the engine writes
-     * {@code in*} directly.
+     * ({@link MixLayout#stagedLeft}): the engine then copies a track's block there in one piece,
+     * and the kernel cleans it ({@link #ingest}) and reads it from there or moves it into
+     * {@code in*} itself. Otherwise the engine writes {@code in*} directly, cleaned.
      */
     default boolean ingestsStaged() {
         return false;
     }
 
     /**
-     * Moves frames {@code [0, frames)} of every row below {@code liveRows} from staging into
-     * {@code in*}, cleaned as the engine cleans input: NaN and infinities become 0 and are counted
-     * per row in {@link MixLayout#replaced}, magnitudes below 1e-30 become 0.
+     * Cleans frames {@code [0, frames)} of every row below {@code liveRows} of staging, as
+     * {@link InputSanitiser} does (NaN and infinities become 0 and are counted per row in
+     * {@link MixLayout#replaced}, magnitudes below 1e-30 become 0), for {@link #process} to read
+     * there or in {@code in*}, where the kernel moves it.
      *
      * @return the samples replaced, with bit 32 set if some finite sample was 2^20 or more
      */

@@ -2,6 +2,7 @@ package cloud.dawg.dsp.mix;
 
 import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.BackendChain;
+import cloud.dawg.dsp.backend.InputSanitiser;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
 import cloud.dawg.dsp.strip.InvalidParameterException;
@@ -29,12 +30,6 @@ public final class MixEngine implements AutoCloseable {
     public static final int MIN_SAMPLE_RATE = 22050, MAX_SAMPLE_RATE = 192000;
     public static final int MIN_BLOCK = 16, MAX_BLOCK = 8192;
     public static final int MAX_CAPACITY = 4096;
-    /** Input samples smaller than this are silence to the ear and slow to compute with: flushed to 0. */
-    static final float FLUSH_INPUT_BELOW = 1e-30f;
-    /** Floats with a biased exponent below this are under 2^-99 (about 1.6e-30): flushed. */
-    private static final int FLUSH_EXPONENT = 28 << 23;
-    /** Floats with a biased exponent from this up are at least 2^20 (about 1e6): no audio is that loud. */
-    private static final int HUGE_EXPONENT = (127 + 20) << 23;
 
     private enum SlotState { FREE, LIVE, REMOVING }
 
@@ -65,6 +60,7 @@ public final class MixEngine implements AutoCloseable {
     private int liveRows;
     private boolean masterOn = true;
     private boolean started;
+    private int blockFrames; // of the block being processed
 
     // output matrix ramps, 4 entries per row
     private final double[] matrixNow, matrixTarget, matrixStep;
@@ -232,7 +228,7 @@ public final class MixEngine implements AutoCloseable {
      * Copies one block of a track's audio in, replacing NaN and infinities with silence (and
      * counting them). A track given no input for a block plays silence in it.
      *
-     * <p>A kernel that moves input in itself ({@link MixKernel#ingestsStaged}, the native one)
+     * <p>A kernel that takes input from staging ({@link MixKernel#ingestsStaged}: native, scalar)
      * gets the block in one copy and cleans it during {@link #process}; the replaced samples are
      * counted there, in {@link #sanitisedSamples()}.
      */
@@ -255,12 +251,12 @@ public final class MixEngine implements AutoCloseable {
         long at = slot;
         for (int i = 0; i < frames; i++, at += stride) {
             float l = left[fromIndex + i], r = right[fromIndex + i];
-            if (unusual(l) | unusual(r)) { // one predictable branch for the common case
-                hugeInput |= Float.isFinite(l) && Math.abs(l) >= 0x1p20f || Float.isFinite(r) && Math.abs(r) >= 0x1p20f;
+            if (InputSanitiser.unusual(l) | InputSanitiser.unusual(r)) { // one predictable branch for the common case
+                hugeInput |= InputSanitiser.huge(l) || InputSanitiser.huge(r);
                 replaced += Float.isFinite(l) ? 0 : 1;
                 replaced += Float.isFinite(r) ? 0 : 1;
-                l = clean(l);
-                r = clean(r);
+                l = InputSanitiser.clean(l);
+                r = InputSanitiser.clean(r);
             }
             inL.setAtIndex(ValueLayout.JAVA_FLOAT, at, l);
             inR.setAtIndex(ValueLayout.JAVA_FLOAT, at, r);
@@ -288,20 +284,11 @@ public final class MixEngine implements AutoCloseable {
         }
     }
 
-    /** NaN, infinite, at least 2^20, or so small (below 1e-30, including denormals) that it is silence; 0 is not unusual. */
-    private static boolean unusual(float v) {
-        int exponent = Float.floatToRawIntBits(v) & 0x7f800000;
-        return exponent >= HUGE_EXPONENT || (exponent < FLUSH_EXPONENT && v != 0);
-    }
-
-    private static float clean(float v) {
-        return Float.isFinite(v) && Math.abs(v) >= FLUSH_INPUT_BELOW ? v : 0f;
-    }
-
     /** Mixes one block of {@code frames} frames (at most the engine's block size). */
     public void process(int frames) {
         requireFrames(frames);
         started = true;
+        blockFrames = frames;
         for (int slot = 0; slot < liveRows; slot++) {
             if (!written[slot] && state[slot] != SlotState.FREE) {
                 clearBlockInput(slot, frames);
@@ -349,6 +336,7 @@ public final class MixEngine implements AutoCloseable {
             }
             Backend next = chain.next("mix", backend, failure);
             MixKernel replacement = next.openMix(layout, sampleRate);
+            handInput(kernel, replacement);
             kernel.close();
             kernel = replacement;
             backend = next;
@@ -363,6 +351,38 @@ public final class MixEngine implements AutoCloseable {
         }
         lastLeft = layout.mixLeft().getAtIndex(ValueLayout.JAVA_FLOAT, offset + frames - 1);
         lastRight = layout.mixRight().getAtIndex(ValueLayout.JAVA_FLOAT, offset + frames - 1);
+    }
+
+    /**
+     * Puts this block's input where a replacement kernel reads it: staging (cleaned there by the
+     * replacement, its counts already taken) or {@code in*}, whichever the failed kernel did not fill.
+     */
+    private void handInput(MixKernel failed, MixKernel replacement) {
+        int stride = layout.stride(), maxFrames = layout.maxFrames();
+        MemorySegment inL = layout.inLeft(), inR = layout.inRight();
+        if (replacement.ingestsStaged()) {
+            if (!failed.ingestsStaged()) {
+                for (int row = 0; row < liveRows; row++) {
+                    for (int i = 0; i < blockFrames; i++) {
+                        long at = (long) i * stride + row;
+                        layout.stagedLeft().setAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i, inL.getAtIndex(ValueLayout.JAVA_FLOAT, at));
+                        layout.stagedRight().setAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i, inR.getAtIndex(ValueLayout.JAVA_FLOAT, at));
+                    }
+                }
+            }
+            replacement.ingest(blockFrames, liveRows);
+            for (int row = 0; row < liveRows; row++) {
+                layout.takeReplaced(row); // counted when the block came in
+            }
+        } else if (failed.ingestsStaged()) {
+            for (int row = 0; row < liveRows; row++) {
+                for (int i = 0; i < blockFrames; i++) {
+                    long at = (long) i * stride + row;
+                    inL.setAtIndex(ValueLayout.JAVA_FLOAT, at, InputSanitiser.clean(layout.stagedLeft().getAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i)));
+                    inR.setAtIndex(ValueLayout.JAVA_FLOAT, at, InputSanitiser.clean(layout.stagedRight().getAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i)));
+                }
+            }
+        }
     }
 
     /**

@@ -13,10 +13,13 @@ import cloud.dawg.dsp.synth.SynthEngine;
 import cloud.dawg.dsp.testing.FailingBackend;
 import cloud.dawg.dsp.testing.FailingBackend.Failure;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,12 +28,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FallbackTest {
     private static final int FS = 48000, BLOCK = 128, BLOCKS = 200, FAIL_AFTER = 60;
 
+    /**
+     * Each hand-over between kernels that take their input differently: native (cleans staging
+     * into the frame-major input) to simd (reads the input the engine wrote), and simd to scalar
+     * (reads staging, which the engine did not fill for the failed block).
+     */
+    static Stream<Arguments> handOvers() {
+        return Stream.of(Failure.values()).flatMap(failure -> Stream.of(
+                Arguments.of(NativeBackend.NAME, SimdBackend.NAME, failure),
+                Arguments.of(SimdBackend.NAME, ScalarBackend.NAME, failure)));
+    }
+
     @ParameterizedTest
-    @EnumSource(Failure.class)
-    void shouldHandAMixSessionOverWithoutAGapOrAClick(Failure failure) {
+    @MethodSource("handOvers")
+    void shouldHandAMixSessionOverWithoutAGapOrAClick(String failing, String next, Failure failure) {
         List<String> moves = new ArrayList<>();
-        BackendChain chain = new BackendChain(List.of(new FailingBackend(NativeBackend.shared(), FAIL_AFTER, failure),
-                new SimdBackend(), new ScalarBackend()), (engine, from, to, cause) -> moves.add(engine + ":" + from + "->" + to));
+        BackendChain chain = new BackendChain(List.of(new FailingBackend(Backends.byName(failing), FAIL_AFTER, failure),
+                Backends.byName(next)), (engine, from, to, cause) -> moves.add(engine + ":" + from + "->" + to));
         float[] out = new float[BLOCKS * BLOCK];
         float[] l = new float[BLOCK], r = new float[BLOCK], ml = new float[BLOCK], mr = new float[BLOCK];
         try (MixEngine engine = new MixEngine(chain, FS, BLOCK, 4)) {
@@ -51,10 +65,10 @@ class FallbackTest {
                 engine.readMix(ml, mr, 0, BLOCK);
                 System.arraycopy(ml, 0, out, b * BLOCK, BLOCK);
             }
-            assertEquals("simd", engine.backendName());
+            assertEquals(next, engine.backendName());
             assertEquals(1, engine.fallbacks());
         }
-        assertEquals(List.of("mix:native->simd"), moves);
+        assertEquals(List.of("mix:" + failing + "->" + next), moves);
         int failedAt = FAIL_AFTER * BLOCK;
         double normalStep = maxStep(out, BLOCK, failedAt - BLOCK);
         for (int i = 0; i < out.length; i++) {

@@ -58,6 +58,16 @@ public final class FailingBackend implements Backend {
             }
 
             @Override
+            public boolean ingestsStaged() {
+                return k.ingestsStaged();
+            }
+
+            @Override
+            public long ingest(int frames, int liveRows) {
+                return k.ingest(frames, liveRows);
+            }
+
+            @Override
             public void reset(int row) {
                 k.reset(row);
             }

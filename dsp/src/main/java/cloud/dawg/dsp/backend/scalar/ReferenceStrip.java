@@ -40,20 +40,21 @@ public final class ReferenceStrip {
     }
 
     /**
-     * Runs {@code frames} frames of row {@code row}'s strip, reading {@code in*} and writing
-     * {@code out*} (rounded to float32) at float index {@code first + i * step}.
+     * Runs {@code frames} frames of row {@code row}'s strip, reading frame i of {@code in*} at
+     * float index {@code inFirst + i * inStep} and writing it to {@code out*} (rounded to float32)
+     * at {@code outFirst + i * outStep}.
      *
      * @return true if the state went non-finite and was reset
      */
-    public boolean process(MixLayout layout, int row, MemorySegment inL, MemorySegment inR,
-                           MemorySegment outL, MemorySegment outR, long first, int step, int frames) {
+    public boolean process(MixLayout layout, int row, MemorySegment inL, MemorySegment inR, long inFirst, int inStep,
+                           MemorySegment outL, MemorySegment outR, long outFirst, int outStep, int frames) {
         // One pass per EQ stage (both sides), then one for the compressor and the matrix. The
         // whole strip in one loop kept ~45 doubles live: the JIT spilled most of them to the
         // stack, and every filter recursion went through memory. Per frame and side the
         // arithmetic is the reference's, in the same order.
         final double[] left = scratchLeft, right = scratchRight;
-        long at = first;
-        for (int i = 0; i < frames; i++, at += step) {
+        long at = inFirst;
+        for (int i = 0; i < frames; i++, at += inStep) {
             left[i] = inL.getAtIndex(ValueLayout.JAVA_FLOAT, at);
             right[i] = inR.getAtIndex(ValueLayout.JAVA_FLOAT, at);
         }
@@ -62,7 +63,7 @@ public final class ReferenceStrip {
             biquad(left, right, frames, state, 4 * stage, layout.getDouble(k, row), layout.getDouble(k + 1, row),
                     layout.getDouble(k + 2, row), layout.getDouble(k + 3, row), layout.getDouble(k + 4, row));
         }
-        dynamics(layout, row, outL, outR, first, step, frames);
+        dynamics(layout, row, outL, outR, outFirst, outStep, frames);
         return sanitiseState();
     }
 
@@ -73,11 +74,11 @@ public final class ReferenceStrip {
         double rx1 = s[at + 12], rx2 = s[at + 13], ry1 = s[at + 14], ry2 = s[at + 15];
         for (int i = 0; i < frames; i++) {
             double x = left[i];
-            double y = b0 * x + b1 * lx1 + b2 * lx2 - a1 * ly1 - a2 * ly2;
+            double y = Math.fma(-a1, ly1, Math.fma(-a2, ly2, Math.fma(b2, lx2, Math.fma(b1, lx1, b0 * x))));
             lx2 = lx1; lx1 = x; ly2 = ly1; ly1 = y;
             left[i] = y;
             x = right[i];
-            y = b0 * x + b1 * rx1 + b2 * rx2 - a1 * ry1 - a2 * ry2;
+            y = Math.fma(-a1, ry1, Math.fma(-a2, ry2, Math.fma(b2, rx2, Math.fma(b1, rx1, b0 * x))));
             rx2 = rx1; rx1 = x; ry2 = ry1; ry1 = y;
             right[i] = y;
         }

@@ -2,10 +2,13 @@ package cloud.dawg.dsp.backend.scalar;
 
 import cloud.dawg.dsp.backend.BusSum;
 import cloud.dawg.dsp.backend.Backend;
+import cloud.dawg.dsp.backend.InputSanitiser;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
 import cloud.dawg.dsp.backend.SynthKernel;
 import cloud.dawg.dsp.backend.SynthLayout;
+
+import java.lang.foreign.MemorySegment;
 
 /** The reference: per sample, double precision, the browser's JavaScript semantics. Always available. */
 public final class ScalarBackend implements Backend {
@@ -43,6 +46,7 @@ public final class ScalarBackend implements Backend {
 
         ScalarMixKernel(MixLayout layout, int sampleRate) {
             this.layout = layout;
+            layout.enableStaging();
             this.strips = new ReferenceStrip[layout.capacity()];
             double[] left = new double[layout.maxFrames()], right = new double[layout.maxFrames()];
             for (int i = 0; i < strips.length; i++) {
@@ -51,18 +55,34 @@ public final class ScalarBackend implements Backend {
             this.master = new ReferenceStrip(sampleRate, left, right);
         }
 
+        /**
+         * A strip reads its track's block as the engine copied it, planar in staging (cleaned in
+         * place by {@link #ingest}): through the frame-major {@code in*} each sample was a store
+         * and a load on a different cache line, which cost the scalar path ~0.4 us per track-block.
+         */
+        @Override
+        public boolean ingestsStaged() {
+            return true;
+        }
+
+        @Override
+        public long ingest(int frames, int liveRows) {
+            return InputSanitiser.cleanStaged(layout, frames, liveRows);
+        }
+
         @Override
         public void process(int offset, int frames, int liveRows, boolean withMaster) {
             int stride = layout.stride();
+            long maxFrames = layout.maxFrames();
             for (int row = 0; row < liveRows; row++) {
-                if (strips[row].process(layout, row, layout.inLeft(), layout.inRight(), layout.outLeft(),
-                        layout.outRight(), (long) offset * stride + row, stride, frames)) {
+                if (strips[row].process(layout, row, layout.stagedLeft(), layout.stagedRight(), row * maxFrames + offset, 1,
+                        layout.outLeft(), layout.outRight(), (long) offset * stride + row, stride, frames)) {
                     layout.countReset(row);
                 }
             }
             BusSum.sum(layout, offset, frames, liveRows);
-            if (withMaster && master.process(layout, layout.masterRow(), layout.mixLeft(), layout.mixRight(),
-                    layout.mixLeft(), layout.mixRight(), offset, 1, frames)) {
+            MemorySegment mixL = layout.mixLeft(), mixR = layout.mixRight();
+            if (withMaster && master.process(layout, layout.masterRow(), mixL, mixR, offset, 1, mixL, mixR, offset, 1, frames)) {
                 layout.countReset(layout.masterRow());
             }
         }

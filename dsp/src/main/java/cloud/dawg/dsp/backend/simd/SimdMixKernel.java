@@ -78,7 +78,7 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
             mixL.setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, l);
             mixR.setAtIndex(ValueLayout.JAVA_FLOAT, offset + i, r);
         }
-        if (withMaster && master.process(layout, layout.masterRow(), mixL, mixR, mixL, mixR, offset, 1, frames)) {
+        if (withMaster && master.process(layout, layout.masterRow(), mixL, mixR, offset, 1, mixL, mixR, offset, 1, frames)) {
             layout.countReset(layout.masterRow());
         }
     }
