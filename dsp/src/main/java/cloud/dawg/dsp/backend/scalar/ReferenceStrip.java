@@ -135,7 +135,7 @@ public final class ReferenceStrip {
         final double attack = this.attack, release = this.release;
         final double[] eqL = scratchLeft, eqR = scratchRight;
         double g = state[GAIN];
-        float peakL = 0, peakR = 0;
+        int peakL = 0, peakR = 0; // |peak| as float bits: for magnitudes, int order is float order, and Math.max(int) has no branch
         double sumL = 0, sumR = 0;
         long at = first;
         for (int i = 0; i < frames; i++, at += step) {
@@ -160,8 +160,8 @@ public final class ReferenceStrip {
             float yl = (float) outLeft, yr = (float) outRight;
             outL.setAtIndex(ValueLayout.JAVA_FLOAT, at, yl);
             outR.setAtIndex(ValueLayout.JAVA_FLOAT, at, yr);
-            peakL = Math.max(peakL, Math.abs(yl));
-            peakR = Math.max(peakR, Math.abs(yr));
+            peakL = Math.max(peakL, Float.floatToRawIntBits(yl) & 0x7fffffff);
+            peakR = Math.max(peakR, Float.floatToRawIntBits(yr) & 0x7fffffff);
             sumL += yl * yl;
             sumR += yr * yr;
         }
@@ -169,9 +169,9 @@ public final class ReferenceStrip {
         MemorySegment m = p.meters();
         int rows = p.rows();
         long mp = row;
-        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), peakL));
+        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), Float.intBitsToFloat(peakL)));
         mp += rows;
-        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), peakR));
+        m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, Math.max(m.getAtIndex(ValueLayout.JAVA_FLOAT, mp), Float.intBitsToFloat(peakR)));
         mp += rows;
         m.setAtIndex(ValueLayout.JAVA_FLOAT, mp, (float) (m.getAtIndex(ValueLayout.JAVA_FLOAT, mp) + sumL));
         mp += rows;
