@@ -65,15 +65,7 @@ static void master_eq(v2d *x, int frames, double *q, const double *k) {
 #define LOW(f) DF1(x[f], x1l, x2l, y1l, y2l, b0l, b1l, b2l, a1l, a2l)
 #define MID(f) DF1(x[f], x1m, x2m, y1m, y2m, b0m, b1m, b2m, a1m, a2m)
 #define HIGH(f) DF1(x[f], x1h, x2h, y1h, y2h, b0h, b1h, b2h, a1h, a2h)
-    if (frames == 1) {
-        LOW(0); MID(0); HIGH(0);
-    } else {
-        LOW(0); LOW(1); MID(0);
-        for (int i = 2; i < frames; i++) {
-            LOW(i); MID(i - 1); HIGH(i - 2);
-        }
-        MID(frames - 1); HIGH(frames - 2); HIGH(frames - 1);
-    }
+    PIPELINED_STAGES(frames);
 #undef LOW
 #undef MID
 #undef HIGH

@@ -98,15 +98,7 @@ static void equalise(const context *c, int64_t group, int offset, int frames, fl
     } while (0)
 #define MID(f) BAND(f, 4, l2a, l2b, r2a, r2b, ma1, ma2, ma3, mm0, mm1, mm2)
 #define HIGH(f) BAND(f, 6, l3a, l3b, r3a, r3b, ha1, ha2, ha3, hm0, hm1, hm2)
-    if (frames == 1) {
-        LOW(0); MID(0); HIGH(0);
-    } else {
-        LOW(0); LOW(1); MID(0);
-        for (int i = 2; i < frames; i++) {
-            LOW(i); MID(i - 1); HIGH(i - 2);
-        }
-        MID(frames - 1); HIGH(frames - 2); HIGH(frames - 1);
-    }
+    PIPELINED_STAGES(frames);
 #undef HIGH
 #undef MID
 #undef STAGE_OUT

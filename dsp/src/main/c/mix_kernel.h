@@ -28,6 +28,24 @@ typedef struct {
     int64_t stride, rows, master_row, sample_rate, max_frames;
 } context;
 
+/*
+ * Three filter stages over a chunk, software-pipelined: each iteration runs LOW of frame i, MID of
+ * frame i - 1 and HIGH of frame i - 2, three independent recursions the CPU overlaps (frame by
+ * frame, each stage waited for the one before). The caller defines LOW(f), MID(f) and HIGH(f),
+ * each one stage of one frame, reading its input where the stage before left it.
+ */
+#define PIPELINED_STAGES(frames) do {                                       \
+        if ((frames) == 1) {                                                \
+            LOW(0); MID(0); HIGH(0);                                        \
+        } else {                                                            \
+            LOW(0); LOW(1); MID(0);                                         \
+            for (int i_ = 2; i_ < (frames); i_++) {                         \
+                LOW(i_); MID(i_ - 1); HIGH(i_ - 2);                         \
+            }                                                               \
+            MID((frames) - 1); HIGH((frames) - 2); HIGH((frames) - 1);      \
+        }                                                                   \
+    } while (0)
+
 typedef void (*tracks_fn)(const context *c, int offset, int frames, int live_rows, float attack, float release);
 
 void process_tracks_avx512(const context *c, int offset, int frames, int live_rows, float attack, float release);
