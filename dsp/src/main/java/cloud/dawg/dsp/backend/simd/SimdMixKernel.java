@@ -1,5 +1,6 @@
 package cloud.dawg.dsp.backend.simd;
 
+import cloud.dawg.dsp.backend.InputSanitiser;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
 import cloud.dawg.dsp.backend.SvfRetune;
@@ -47,6 +48,7 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
 
     SimdMixKernel(MixLayout layout, int sampleRate) {
         this.layout = layout;
+        layout.enableStaging();
         this.stride = layout.stride();
         this.rows = layout.rows();
         this.state = new float[COMPONENTS * stride];
@@ -59,6 +61,19 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
         this.release = (float) (1 - Math.exp(-1 / (0.1 * sampleRate)));
         this.master = new ReferenceStrip(sampleRate, new double[layout.maxFrames()], new double[layout.maxFrames()]);
         resetAll();
+    }
+
+    /** The engine stages each track's block in one copy; {@link #ingest} cleans it and transposes it into {@code in*}. */
+    @Override
+    public boolean ingestsStaged() {
+        return true;
+    }
+
+    @Override
+    public long ingest(int frames, int liveRows) {
+        long report = InputSanitiser.cleanStaged(layout, frames, liveRows);
+        StagedTranspose.moveIn(layout, frames, liveRows);
+        return report;
     }
 
     @Override
