@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class InputSanitiser {
     /** Input samples smaller than this are silence to the ear and slow to compute with: flushed to 0. */
-    public static final float FLUSH_BELOW = 1e-30f;
+    static final float FLUSH_BELOW = 1e-30f;
     /** Floats with a biased exponent below this are under 2^-99 (about 1.6e-30): candidates for the flush. */
     private static final int FLUSH_EXPONENT = 28 << 23;
     /** Floats with a biased exponent from this up are at least 2^20 (about 1e6), or not finite. */
@@ -21,18 +21,18 @@ public final class InputSanitiser {
     }
 
     /** NaN, infinite, at least 2^20, or so small that it is silence; 0 is not unusual. One cheap test for the common case. */
-    public static boolean unusual(float v) {
+    private static boolean unusual(float v) {
         int exponent = Float.floatToRawIntBits(v) & 0x7f800000;
         return exponent >= HUGE_EXPONENT || (exponent < FLUSH_EXPONENT && v != 0);
     }
 
     /** The sample as the strips see it. */
-    public static float clean(float v) {
+    private static float clean(float v) {
         return Float.isFinite(v) && Math.abs(v) >= FLUSH_BELOW ? v : 0f;
     }
 
     /** Finite, but beyond any audio level. */
-    public static boolean huge(float v) {
+    private static boolean huge(float v) {
         return Float.isFinite(v) && Math.abs(v) >= 0x1p20f;
     }
 

@@ -6,7 +6,7 @@ package cloud.dawg.dsp.backend;
  * called by one thread at a time.
  *
  * <p>Contract for {@link #process}: for frames {@code [offset, offset + frames)}, each live row
- * {@code r < liveRows} reads {@code in*}, runs EQ, compressor and the 2x2 output matrix
+ * {@code r < liveRows} reads its input (as {@link #ingest} left it), runs EQ, compressor and the 2x2 output matrix
  * (gain, mono, pan and mute folded together, ramped as {@code base + step * (i + 1)} for the
  * chunk's i-th frame), writes {@code out*} rounded to float32, sums the rows in order into
  * {@code mix*}, and runs the master strip on the sum in place (unless told to skip it: a render
@@ -22,26 +22,17 @@ public interface MixKernel extends AutoCloseable {
     void process(int offset, int frames, int liveRows, boolean master);
 
     /**
-     * Whether this kernel takes each block's input from the layout's planar staging
-     * ({@link MixLayout#stagedLeft}): the engine then copies a track's block there in one piece,
-     * and the kernel cleans it ({@link #ingest}) and reads it from there or moves it into
-     * {@code in*} itself. Otherwise the engine writes {@code in*} directly, cleaned.
-     */
-    default boolean ingestsStaged() {
-        return false;
-    }
-
-    /**
-     * Cleans frames {@code [0, frames)} of every row below {@code liveRows} of staging, as
-     * {@link InputSanitiser} does (NaN and infinities become 0 and are counted per row in
-     * {@link MixLayout#replaced}, magnitudes below 1e-30 become 0), for {@link #process} to read
-     * there or in {@code in*}, where the kernel moves it.
+     * Takes the block's input from the layout's planar staging ({@link MixLayout#stagedLeft}),
+     * where the engine copied each track's frames {@code [0, frames)} as they came: cleans every
+     * row below {@code liveRows} as {@link InputSanitiser} does (NaN and infinities become 0 and
+     * are counted per row in {@link MixLayout#replaced}, magnitudes below 1e-30 become 0), in
+     * place or while moving it into {@code in*}, whichever {@link #process} reads. Called once per
+     * block before {@link #process}, and again on a replacement kernel for the block a failed one
+     * left, so a second call on the same staging must give the same input.
      *
      * @return the samples replaced, with bit 32 set if some finite sample was 2^20 or more
      */
-    default long ingest(int frames, int liveRows) {
-        throw new UnsupportedOperationException("this kernel reads in* as the engine writes it");
-    }
+    long ingest(int frames, int liveRows);
 
     /** Clears the filter and compressor state of a row (a new track, or the master). */
     void reset(int row);

@@ -43,8 +43,8 @@ public final class MixLayout implements AutoCloseable {
     private final int maxFrames;
     private final MemorySegment inLeft, inRight, outLeft, outRight, mixLeft, mixRight;
     private final MemorySegment doubleParams, floatParams, resets, meters;
-    private MemorySegment stagedLeft, stagedRight, replaced;
-    private float[] silence;
+    private final MemorySegment stagedLeft, stagedRight, replaced;
+    private final float[] silence;
     /** Meter accumulator rows: peak left, peak right, sum of squares left, sum of squares right. */
     public static final int METER_PEAK_LEFT = 0, METER_PEAK_RIGHT = 1, METER_SUM_LEFT = 2, METER_SUM_RIGHT = 3, METER_COLUMNS = 4;
 
@@ -67,6 +67,10 @@ public final class MixLayout implements AutoCloseable {
         floatParams = allocate((long) F_COLUMNS * rows * Float.BYTES);
         resets = allocate((long) rows * Integer.BYTES);
         meters = allocate((long) METER_COLUMNS * rows * Float.BYTES);
+        stagedLeft = allocate((long) capacity * maxFrames * Float.BYTES);
+        stagedRight = allocate((long) capacity * maxFrames * Float.BYTES);
+        replaced = allocate((long) rows * Integer.BYTES);
+        silence = new float[maxFrames];
     }
 
     private MemorySegment allocate(long bytes) {
@@ -100,20 +104,6 @@ public final class MixLayout implements AutoCloseable {
     /** Per row: how many times the kernel reset a strip whose state went non-finite. */
     public MemorySegment resets() { return resets; }
 
-    /**
-     * Allocates the planar input staging for a kernel that moves input in itself
-     * ({@link MixKernel#ingestsStaged}); once, before the first block.
-     */
-    public void enableStaging() {
-        if (stagedLeft == null) {
-            long bytes = (long) capacity * maxFrames * Float.BYTES;
-            stagedLeft = allocate(bytes);
-            stagedRight = allocate(bytes);
-            replaced = allocate((long) rows * Integer.BYTES);
-            silence = new float[maxFrames];
-        }
-    }
-
     /** Copies a block of a row's input into staging, as it is (the kernel cleans it). */
     public void stage(int row, float[] left, float[] right, int fromIndex, int frames) {
         long at = stagedOffset(row);
@@ -130,8 +120,7 @@ public final class MixLayout implements AutoCloseable {
         return (long) row * maxFrames * Float.BYTES;
     }
 
-    public boolean staging() { return stagedLeft != null; }
-    /** Planar input, one block per track: track t's frame i at {@code t * maxFrames() + i}; null without staging. */
+    /** Planar input, one block per track: track t's frame i at {@code t * maxFrames() + i}, as the engine copied it. */
     public MemorySegment stagedLeft() { return stagedLeft; }
     public MemorySegment stagedRight() { return stagedRight; }
     /** Per row: input samples a kernel replaced while moving them in from staging. */

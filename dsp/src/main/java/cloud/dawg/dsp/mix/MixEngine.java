@@ -2,7 +2,6 @@ package cloud.dawg.dsp.mix;
 
 import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.BackendChain;
-import cloud.dawg.dsp.backend.InputSanitiser;
 import cloud.dawg.dsp.backend.MixKernel;
 import cloud.dawg.dsp.backend.MixLayout;
 import cloud.dawg.dsp.strip.InvalidParameterException;
@@ -225,12 +224,9 @@ public final class MixEngine implements AutoCloseable {
     }
 
     /**
-     * Copies one block of a track's audio in, replacing NaN and infinities with silence (and
-     * counting them). A track given no input for a block plays silence in it.
-     *
-     * <p>A kernel that takes input from staging ({@link MixKernel#ingestsStaged}: native, scalar)
-     * gets the block in one copy and cleans it during {@link #process}; the replaced samples are
-     * counted there, in {@link #sanitisedSamples()}.
+     * Copies one block of a track's audio in, in one piece; {@link #process} has the kernel
+     * replace NaN and infinities with silence (counted in {@link #sanitisedSamples()}). A track
+     * given no input for a block plays silence in it.
      */
     public void writeInput(int slot, float[] left, float[] right, int fromIndex, int frames) {
         if (!sounding(slot)) {
@@ -240,36 +236,12 @@ public final class MixEngine implements AutoCloseable {
         if (fromIndex < 0 || fromIndex + frames > left.length || fromIndex + frames > right.length) {
             throw new IndexOutOfBoundsException("input arrays hold fewer than " + frames + " frames from " + fromIndex);
         }
-        if (kernel.ingestsStaged()) {
-            layout.stage(slot, left, right, fromIndex, frames);
-            written[slot] = true;
-            return;
-        }
-        int stride = layout.stride();
-        MemorySegment inL = layout.inLeft(), inR = layout.inRight();
-        int replaced = 0;
-        long at = slot;
-        for (int i = 0; i < frames; i++, at += stride) {
-            float l = left[fromIndex + i], r = right[fromIndex + i];
-            if (InputSanitiser.unusual(l) | InputSanitiser.unusual(r)) { // one predictable branch for the common case
-                hugeInput |= InputSanitiser.huge(l) || InputSanitiser.huge(r);
-                replaced += Float.isFinite(l) ? 0 : 1;
-                replaced += Float.isFinite(r) ? 0 : 1;
-                l = InputSanitiser.clean(l);
-                r = InputSanitiser.clean(r);
-            }
-            inL.setAtIndex(ValueLayout.JAVA_FLOAT, at, l);
-            inR.setAtIndex(ValueLayout.JAVA_FLOAT, at, r);
-        }
+        layout.stage(slot, left, right, fromIndex, frames);
         written[slot] = true;
-        if (replaced != 0) {
-            sanitisedSamples += replaced;
-            sanitisedPerRow[slot] += replaced;
-        }
     }
 
-    /** The block's input moved in by the kernel: counts what it replaced and whether any was beyond audio levels. */
-    private void ingestStaged(int frames) {
+    /** The block's input taken in by the kernel: counts what it replaced and whether any was beyond audio levels. */
+    private void ingest(int frames) {
         long report = kernel.ingest(frames, liveRows);
         if (report == 0) {
             return;
@@ -291,13 +263,11 @@ public final class MixEngine implements AutoCloseable {
         blockFrames = frames;
         for (int slot = 0; slot < liveRows; slot++) {
             if (!written[slot] && state[slot] != SlotState.FREE) {
-                clearBlockInput(slot, frames);
+                layout.clearStaged(slot, frames); // silence for a track given no input this block
             }
             written[slot] = false;
         }
-        if (kernel.ingestsStaged()) {
-            ingestStaged(frames);
-        }
+        ingest(frames);
         int master = layout.capacity();
         int done = 0;
         while (done < frames) {
@@ -336,7 +306,10 @@ public final class MixEngine implements AutoCloseable {
             }
             Backend next = chain.next("mix", backend, failure);
             MixKernel replacement = next.openMix(layout, sampleRate);
-            handInput(kernel, replacement);
+            replacement.ingest(blockFrames, liveRows); // the block the failed kernel had taken in
+            for (int row = 0; row < liveRows; row++) {
+                layout.takeReplaced(row); // counted when it came in
+            }
             kernel.close();
             kernel = replacement;
             backend = next;
@@ -351,38 +324,6 @@ public final class MixEngine implements AutoCloseable {
         }
         lastLeft = layout.mixLeft().getAtIndex(ValueLayout.JAVA_FLOAT, offset + frames - 1);
         lastRight = layout.mixRight().getAtIndex(ValueLayout.JAVA_FLOAT, offset + frames - 1);
-    }
-
-    /**
-     * Puts this block's input where a replacement kernel reads it: staging (cleaned there by the
-     * replacement, its counts already taken) or {@code in*}, whichever the failed kernel did not fill.
-     */
-    private void handInput(MixKernel failed, MixKernel replacement) {
-        int stride = layout.stride(), maxFrames = layout.maxFrames();
-        MemorySegment inL = layout.inLeft(), inR = layout.inRight();
-        if (replacement.ingestsStaged()) {
-            if (!failed.ingestsStaged()) {
-                for (int row = 0; row < liveRows; row++) {
-                    for (int i = 0; i < blockFrames; i++) {
-                        long at = (long) i * stride + row;
-                        layout.stagedLeft().setAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i, inL.getAtIndex(ValueLayout.JAVA_FLOAT, at));
-                        layout.stagedRight().setAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i, inR.getAtIndex(ValueLayout.JAVA_FLOAT, at));
-                    }
-                }
-            }
-            replacement.ingest(blockFrames, liveRows);
-            for (int row = 0; row < liveRows; row++) {
-                layout.takeReplaced(row); // counted when the block came in
-            }
-        } else if (failed.ingestsStaged()) {
-            for (int row = 0; row < liveRows; row++) {
-                for (int i = 0; i < blockFrames; i++) {
-                    long at = (long) i * stride + row;
-                    inL.setAtIndex(ValueLayout.JAVA_FLOAT, at, InputSanitiser.clean(layout.stagedLeft().getAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i)));
-                    inR.setAtIndex(ValueLayout.JAVA_FLOAT, at, InputSanitiser.clean(layout.stagedRight().getAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i)));
-                }
-            }
-        }
     }
 
     /**
@@ -682,20 +623,9 @@ public final class MixEngine implements AutoCloseable {
         }
     }
 
-    /** Silence for a track given no input this block: in staging when the kernel reads it from there. */
-    private void clearBlockInput(int slot, int frames) {
-        if (kernel.ingestsStaged()) {
-            layout.clearStaged(slot, frames);
-        } else {
-            clearInput(slot, frames);
-        }
-    }
-
-    /** Silence in a slot's input, staged and frame-major (a new or freed slot). */
+    /** Silence in a slot's input, staged and frame-major (a new or freed slot; padding lanes read the latter). */
     private void clearInput(int slot, int frames) {
-        if (layout.staging()) {
-            layout.clearStaged(slot, frames);
-        }
+        layout.clearStaged(slot, frames);
         int stride = layout.stride();
         MemorySegment inL = layout.inLeft(), inR = layout.inRight();
         long at = slot;

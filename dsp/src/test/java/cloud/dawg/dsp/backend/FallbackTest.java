@@ -29,9 +29,10 @@ class FallbackTest {
     private static final int FS = 48000, BLOCK = 128, BLOCKS = 200, FAIL_AFTER = 60;
 
     /**
-     * Each hand-over between kernels that take their input differently: native (cleans staging
-     * into the frame-major input) to simd (reads the input the engine wrote), and simd to scalar
-     * (reads staging, which the engine did not fill for the failed block).
+     * Hand-overs between kernels that take the staged block in differently: native (cleans it
+     * into the frame-major input, leaving staging as it was) to simd (cleans staging in place,
+     * then transposes it), and simd to scalar (reads staging itself); each replacement takes in
+     * the failed kernel's block again.
      */
     static Stream<Arguments> handOvers() {
         return Stream.of(Failure.values()).flatMap(failure -> Stream.of(

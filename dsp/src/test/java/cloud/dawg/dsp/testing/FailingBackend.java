@@ -58,11 +58,6 @@ public final class FailingBackend implements Backend {
             }
 
             @Override
-            public boolean ingestsStaged() {
-                return k.ingestsStaged();
-            }
-
-            @Override
             public long ingest(int frames, int liveRows) {
                 return k.ingest(frames, liveRows);
             }

@@ -43,7 +43,6 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
     NativeMixKernel(MixLayout layout, int sampleRate) {
         stride = layout.stride();
         this.layout = layout;
-        layout.enableStaging();
         state = arena.allocate((long) STATE_COMPONENTS * stride * Float.BYTES, 64);
         masterState = arena.allocate(MASTER_STATE_SIZE * Double.BYTES, 64);
         // bus partial sums (L, R) and the EQ scratch (L, R)
@@ -76,12 +75,7 @@ final class NativeMixKernel implements MixKernel, SvfRetune.FloatState {
         resetAll();
     }
 
-    /** C moves the input from staging into the frame-major buffers, cleaning it as it goes: no strided copy in Java. */
-    @Override
-    public boolean ingestsStaged() {
-        return true;
-    }
-
+    /** C moves the input from staging into the frame-major buffers, cleaning it as it goes (staging stays as it was). */
     @Override
     public long ingest(int frames, int liveRows) {
         return ingest(contextAddress, frames, liveRows);

@@ -46,7 +46,6 @@ public final class ScalarBackend implements Backend {
 
         ScalarMixKernel(MixLayout layout, int sampleRate) {
             this.layout = layout;
-            layout.enableStaging();
             this.strips = new ReferenceStrip[layout.capacity()];
             double[] left = new double[layout.maxFrames()], right = new double[layout.maxFrames()];
             for (int i = 0; i < strips.length; i++) {
@@ -56,15 +55,10 @@ public final class ScalarBackend implements Backend {
         }
 
         /**
-         * A strip reads its track's block as the engine copied it, planar in staging (cleaned in
-         * place by {@link #ingest}): through the frame-major {@code in*} each sample was a store
-         * and a load on a different cache line, which cost the scalar path ~0.4 us per track-block.
+         * A strip reads its track's block where the engine copied it, planar in staging, cleaned
+         * in place: through the frame-major {@code in*} each sample was a store and a load on a
+         * different cache line, which cost the scalar path ~0.4 us per track-block.
          */
-        @Override
-        public boolean ingestsStaged() {
-            return true;
-        }
-
         @Override
         public long ingest(int frames, int liveRows) {
             return InputSanitiser.cleanStaged(layout, frames, liveRows);

@@ -48,7 +48,6 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
 
     SimdMixKernel(MixLayout layout, int sampleRate) {
         this.layout = layout;
-        layout.enableStaging();
         this.stride = layout.stride();
         this.rows = layout.rows();
         this.state = new float[COMPONENTS * stride];
@@ -63,12 +62,7 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
         resetAll();
     }
 
-    /** The engine stages each track's block in one copy; {@link #ingest} cleans it and transposes it into {@code in*}. */
-    @Override
-    public boolean ingestsStaged() {
-        return true;
-    }
-
+    /** Cleans the staged block in place and transposes it into the tracks-in-lanes {@code in*}. */
     @Override
     public long ingest(int frames, int liveRows) {
         long report = InputSanitiser.cleanStaged(layout, frames, liveRows);

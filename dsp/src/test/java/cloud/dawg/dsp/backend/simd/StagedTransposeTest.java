@@ -15,7 +15,6 @@ class StagedTransposeTest {
     @CsvSource({"16, 128, 16, 128", "70, 128, 70, 128", "13, 100, 13, 45", "5, 64, 3, 7", "40, 16, 17, 16"})
     void shouldPutEverySampleAtItsFrameAndRow(int capacity, int maxFrames, int liveRows, int frames) {
         try (MixLayout layout = new MixLayout(capacity, maxFrames)) {
-            layout.enableStaging();
             for (int row = 0; row < liveRows; row++) {
                 for (int i = 0; i < frames; i++) {
                     layout.stagedLeft().setAtIndex(ValueLayout.JAVA_FLOAT, (long) row * maxFrames + i, row * 1000 + i);
