@@ -21,7 +21,7 @@ _Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' g
  * float gathers, which is what bounds this kernel). PAIRS(j, k) loads lane j's pair and lane k's
  * pair into one register.
  */
-#define PAIRS(j, k) _mm_loadh_pd(_mm_load_sd((const double *)(t + index[j])), (const double *)(t + index[k]))
+#define PAIRS(j, k) _mm_loadh_pd(_mm_load_sd((const double *)(t + at[j])), (const double *)(t + at[k]))
 
 INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
 #if defined(__AVX512F__)
@@ -33,16 +33,21 @@ INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     const __m512 l = _mm512_permutex2var_ps(a, even, b), h = _mm512_permutex2var_ps(a, odd, b);
     memcpy(lo, &l, 64);
     memcpy(hi, &h, 64);
-#elif defined(__AVX2__)
+#else
     /*
-     * On AVX2 each pair is one plain 64-bit load: eight loads beat two 64-bit gathers here
-     * (AMD EPYC without AVX-512: 18 % fewer ns per voice-block, 7 of 7 alternating runs). Then
-     * even and odd floats in lane order.
+     * Without AVX-512 each pair is one plain 64-bit load: eight loads beat two 64-bit gathers
+     * (AMD EPYC without AVX-512: 18 % fewer ns per voice-block, 7 of 7 alternating runs). The
+     * indices go through memory, one store and then a plain 32-bit load per lane: extracting
+     * them from the register took a two-uop extract and a sign extension each (13-17 % more ns
+     * per voice-block on AVX2, 5 of 5 alternating runs).
      */
-    const __m256 a = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(2, 3), PAIRS(0, 1)));
-    const __m256 b = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(6, 7), PAIRS(4, 5)));
-    const __m256 l = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
-    const __m256 h = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
+    vu at = (vu)index;
+    __asm__("" : "+m"(at)); /* keeps it in memory: gcc would turn the loads back into extracts */
+#if defined(__AVX2__)
+    /* pairs 0, 1, 4, 5 and 2, 3, 6, 7: the in-lane shuffles then leave even and odd floats in lane order */
+    const __m256 a = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(4, 5), PAIRS(0, 1)));
+    const __m256 b = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(6, 7), PAIRS(2, 3)));
+    const __m256 l = _mm256_shuffle_ps(a, b, 0x88), h = _mm256_shuffle_ps(a, b, 0xdd);
     memcpy(lo, &l, 32);
     memcpy(hi, &h, 32);
 #else
@@ -51,6 +56,7 @@ INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     const __m128 l = _mm_shuffle_ps(a, b, 0x88), h = _mm_shuffle_ps(a, b, 0xdd);
     memcpy(lo, &l, 16);
     memcpy(hi, &h, 16);
+#endif
 #endif
 }
 #undef PAIRS
