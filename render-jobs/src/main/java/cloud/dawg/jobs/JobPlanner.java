@@ -74,7 +74,7 @@ public final class JobPlanner {
             throw new ProjectException("project: every source is empty and no lengthFrames is given: nothing to render");
         }
         boolean anySolo = parsed.tracks().stream().anyMatch(t -> t.strip().solo());
-        String common = ENGINE_VERSION + "|" + backend.name() + "|" + parsed.sampleRate() + "|" + parsed.blockSize() + "|" + frames;
+        String common = ENGINE_VERSION + "|" + backend.arithmetic() + "|" + parsed.sampleRate() + "|" + parsed.blockSize() + "|" + frames;
         List<JobPlan.TrackPlan> plans = new ArrayList<>();
         StringBuilder mix = new StringBuilder(common).append("|master=").append(parsed.master());
         for (int i = 0; i < parsed.tracks().size(); i++) {
@@ -84,7 +84,7 @@ public final class JobPlanner {
             String dryId = null;
             String audio = inputId;
             if (t.isInstrument()) {
-                dryId = hash(ENGINE_VERSION + "|" + backend.name() + "|" + parsed.sampleRate() + "|" + parsed.blockSize()
+                dryId = hash(ENGINE_VERSION + "|" + backend.arithmetic() + "|" + parsed.sampleRate() + "|" + parsed.blockSize()
                         + "|instrument=" + t.instrument() + "|midi=" + inputId);
                 audio = dryId;
             }
@@ -92,7 +92,7 @@ public final class JobPlanner {
             plans.add(new JobPlan.TrackPlan(i, t.name(), t.isInstrument(), inputId, dryId, stemId));
             mix.append("|track=").append(audio).append(':').append(t.strip());
         }
-        return new JobPlan(jobId, backend.name(), parsed.sampleRate(), parsed.blockSize(), frames, resolved, plans,
+        return new JobPlan(jobId, backend.name(), backend.arithmetic(), parsed.sampleRate(), parsed.blockSize(), frames, resolved, plans,
                 hash(mix.toString()));
     }
 

@@ -126,7 +126,8 @@ public final class JobState {
             o.put("finishedAt", finishedAt);
         }
         if (plan != null) {
-            o.put("backend", plan.backend()).put("sampleRate", plan.sampleRate()).put("frames", plan.frames());
+            o.put("backend", plan.backend()).put("arithmetic", plan.arithmetic()).put("sampleRate", plan.sampleRate())
+                    .put("frames", plan.frames());
             ArrayNode tracks = o.putArray("stems");
             for (JobPlan.TrackPlan t : plan.tracks()) {
                 ObjectNode s = output(stems.get(t.name()), basePath + "/stems/" + t.name());

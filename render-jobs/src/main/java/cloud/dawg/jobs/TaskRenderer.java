@@ -154,6 +154,12 @@ public final class TaskRenderer {
             throw new IllegalStateException("backend " + plan.backend() + " is not available on this worker: "
                     + b.availability().reason());
         }
+        if (!b.arithmetic().equals(plan.arithmetic())) {
+            // its bits would differ from what the plan's output ids name, and the store shares outputs across jobs
+            throw new IllegalStateException("this worker's " + plan.backend() + " arithmetic is " + b.arithmetic()
+                    + ", the job was planned for " + plan.arithmetic()
+                    + ": run a job's workers on machines of one kind (the same instruction set and vector width)");
+        }
         return b;
     }
 }

@@ -2,6 +2,10 @@ package cloud.dawg.jobs;
 
 import cloud.dawg.dsp.backend.Backend;
 import cloud.dawg.dsp.backend.Backends;
+import cloud.dawg.dsp.backend.MixKernel;
+import cloud.dawg.dsp.backend.MixLayout;
+import cloud.dawg.dsp.backend.SynthKernel;
+import cloud.dawg.dsp.backend.SynthLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +22,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The render pipeline on a real in-process Kafka broker, with real workers and a real store. */
@@ -127,6 +132,57 @@ class RenderPipelineTest {
         assertFalse(store.exists(StemStore.Kind.STEM, badPlan.tracks().get(0).stemId()), "no partial stem");
         try (var tmp = Files.list(store.temporaryFolder())) {
             assertEquals(0, tmp.count(), "no temporary files left behind");
+        }
+    }
+
+    @Test
+    void shouldFailAJobPlannedForAnotherArithmeticWithoutFilingAnyOutputUnderItsIds() throws Exception {
+        Backend elsewhere = new OtherMachine(backend); // the same backend on a CPU with wider vectors
+        JobPlan foreign = new JobPlanner(store).plan(DemoJob.newJobId(), DemoJob.project(), DemoJob.upload(store), elsewhere);
+        JobPlan local = new JobPlanner(store).plan(DemoJob.newJobId(), DemoJob.project(), DemoJob.upload(store), backend);
+        assertEquals(backend.name(), foreign.backend());
+        assertNotEquals(local.mixId(), foreign.mixId(), "another arithmetic names other outputs");
+        for (int i = 0; i < local.tracks().size(); i++) {
+            assertNotEquals(local.tracks().get(i).stemId(), foreign.tracks().get(i).stemId());
+        }
+
+        publisher.submit(foreign);
+        JobState failed = await(foreign.jobId());
+        assertEquals(JobState.Status.FAILED, failed.status());
+        assertTrue(failed.error().contains("arithmetic is " + backend.arithmetic() + ", the job was planned for " + elsewhere.arithmetic()),
+                failed.error());
+        assertFalse(store.exists(StemStore.Kind.MIX, foreign.mixId()), "no mix under the foreign id");
+        for (JobPlan.TrackPlan t : foreign.tracks()) {
+            assertFalse(store.exists(StemStore.Kind.STEM, t.stemId()), "no stem under the foreign id of " + t.name());
+        }
+    }
+
+    /** A backend as it would be on another machine: the same code with another vector width. */
+    private record OtherMachine(Backend here) implements Backend {
+        @Override
+        public String name() {
+            return here.name();
+        }
+
+        @Override
+        public Availability availability() {
+            return here.availability();
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            Capabilities c = here.capabilities();
+            return new Capabilities(c.precisionBits(), c.lanes() * 2, c.isa() + "-elsewhere");
+        }
+
+        @Override
+        public MixKernel openMix(MixLayout layout, int sampleRate) {
+            return here.openMix(layout, sampleRate);
+        }
+
+        @Override
+        public SynthKernel openSynth(SynthLayout layout, float[] tables) {
+            return here.openSynth(layout, tables);
         }
     }
 

@@ -15,6 +15,18 @@ public interface Backend {
     /** What the backend runs with here: precision, vector width, instruction set. */
     Capabilities capabilities();
 
+    /**
+     * The exact arithmetic this backend runs here, e.g. {@code simd/vector-api-256bit/8x32}: its
+     * name, instruction set, lanes and precision. Backends are only equal within tolerance across
+     * machines (a 16-lane bus sums in another order than an 8-lane one; the scalar filters fuse
+     * multiply-adds only where the CPU has them), so anything that names an output by its inputs,
+     * like a render cache, must name the arithmetic too: the same arithmetic gives the same bits.
+     */
+    default String arithmetic() {
+        Capabilities c = capabilities();
+        return name() + "/" + c.isa() + "/" + c.lanes() + "x" + c.precisionBits();
+    }
+
     /** For {@code open*}: refuses an unavailable backend with its reason. */
     default void requireAvailable() {
         Availability availability = availability();

@@ -26,7 +26,8 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(64, 1, "java");
+        // fused multiply-adds change the filters' last bits: part of the arithmetic's name
+        return new Capabilities(64, 1, ReferenceStrip.FUSED ? "java-fma" : "java");
     }
 
     @Override
