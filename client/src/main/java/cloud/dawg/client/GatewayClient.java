@@ -20,7 +20,9 @@ public final class GatewayClient {
      * generator's CPU (context switches) and sat inside every round trip it measured
      * (docs/BENCHMARKS.md, 2026-12-02). Hence listeners must not block (see ParticipantSocket).
      */
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Runnable::run).build();
+    // HTTP/1.1, what the gateway serves: the default (HTTP/2) first offers an h2c upgrade on every new connection
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).executor(Runnable::run).build();
 
     /** A REST answer: status, content type and body (JSON or problem+json). */
     public record Response(int status, String contentType, JsonNode body) {

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayRestartTest {
     static LiveStack stack;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1, what the gateway serves: the default (HTTP/2) first offers an h2c upgrade on every new connection
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final List<Process> gateways = new ArrayList<>();
 
     @BeforeAll

@@ -27,7 +27,8 @@ class RenderJobTest {
     static final Path DEMO = Path.of("../examples/demo");
     static final String[] FILES = {"drums.wav", "bass.wav", "keys.wav", "lead.wav", "arp.mid"};
     static LiveStack stack;
-    static HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1, what the gateway serves: the default (HTTP/2) first offers an h2c upgrade on every new connection
+    static HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
