@@ -74,7 +74,10 @@ public final class JobPlanner {
             throw new ProjectException("project: every source is empty and no lengthFrames is given: nothing to render");
         }
         boolean anySolo = parsed.tracks().stream().anyMatch(t -> t.strip().solo());
-        String common = ENGINE_VERSION + "|" + backend.arithmetic() + "|" + parsed.sampleRate() + "|" + parsed.blockSize() + "|" + frames;
+        String arithmetic = backend.arithmetic();
+        // what every output of this plan is rendered with; the stems and the mix add the length
+        String engine = ENGINE_VERSION + "|" + arithmetic + "|" + parsed.sampleRate() + "|" + parsed.blockSize();
+        String common = engine + "|" + frames;
         List<JobPlan.TrackPlan> plans = new ArrayList<>();
         StringBuilder mix = new StringBuilder(common).append("|master=").append(parsed.master());
         for (int i = 0; i < parsed.tracks().size(); i++) {
@@ -84,15 +87,14 @@ public final class JobPlanner {
             String dryId = null;
             String audio = inputId;
             if (t.isInstrument()) {
-                dryId = hash(ENGINE_VERSION + "|" + backend.arithmetic() + "|" + parsed.sampleRate() + "|" + parsed.blockSize()
-                        + "|instrument=" + t.instrument() + "|midi=" + inputId);
+                dryId = hash(engine + "|instrument=" + t.instrument() + "|midi=" + inputId);
                 audio = dryId;
             }
             String stemId = hash(common + "|audio=" + audio + "|strip=" + TaskRenderer.stemStrip(t.strip(), anySolo));
             plans.add(new JobPlan.TrackPlan(i, t.name(), t.isInstrument(), inputId, dryId, stemId));
             mix.append("|track=").append(audio).append(':').append(t.strip());
         }
-        return new JobPlan(jobId, backend.name(), backend.arithmetic(), parsed.sampleRate(), parsed.blockSize(), frames, resolved, plans,
+        return new JobPlan(jobId, backend.name(), arithmetic, parsed.sampleRate(), parsed.blockSize(), frames, resolved, plans,
                 hash(mix.toString()));
     }
 
