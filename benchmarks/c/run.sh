@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the native mix kernel (dsp/src/main/c, AVX2 code) with mix_kernel_harness.c and runs it;
 # with a folder argument, builds that folder's mix_kernel.c too and alternates the two, 3 rounds.
-# Needs the JNI header from a build (./dawg build) and gcc; x86-64 with AVX2.
+# Needs the JNI header from a build (./dawg build) and gcc; x86-64 with AVX2 (ISA=avx512 for the AVX-512 code).
+isa=${ISA:-avx2}
 #   benchmarks/c/run.sh [OTHER_SOURCE_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +13,7 @@ jdk=${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 build() { # source-dir output
-  local flags=(-O3 -std=gnu11 -fno-math-errno -fno-trapping-math -Wno-psabi -march=x86-64-v3 -DISA=avx2
+  local flags=(-O3 -std=gnu11 -fno-math-errno -fno-trapping-math -Wno-psabi -march=$([[ $isa == avx512 ]] && echo x86-64-v4 || echo x86-64-v3) -DISA=$isa
                -I"$1" -I"$headers" -I"$jdk/include" -I"$jdk/include/linux")
   gcc "${flags[@]}" -DDEFINE_RESET_ROW -c "$1/mix_kernel.c" -o "$tmp/k.o"
   gcc "${flags[@]}" -c "$here/mix_kernel_harness.c" -o "$tmp/h.o"

@@ -235,10 +235,33 @@ static int32_t ingest_side(const float *src, float *dst, int64_t stride, int fro
     return replaced;
 }
 
-#if W == 8 || W == 4
 /* W vectors of W floats transposed in registers: row k's frame j becomes frame j's row k. */
 INLINE void transpose(vf *v) {
-#if W == 8
+#if W == 16
+    /* 32-bit, 64-bit, then two 128-bit interleaves: 64 shuffles for 256 floats */
+    __m512 r[16], t[16];
+    for (int k = 0; k < 16; k++) r[k] = (__m512)v[k];
+    for (int k = 0; k < 16; k += 2) {
+        t[k] = _mm512_unpacklo_ps(r[k], r[k + 1]);
+        t[k + 1] = _mm512_unpackhi_ps(r[k], r[k + 1]);
+    }
+    for (int k = 0; k < 16; k += 4) {
+        r[k] = (__m512)_mm512_unpacklo_pd((__m512d)t[k], (__m512d)t[k + 2]);
+        r[k + 1] = (__m512)_mm512_unpackhi_pd((__m512d)t[k], (__m512d)t[k + 2]);
+        r[k + 2] = (__m512)_mm512_unpacklo_pd((__m512d)t[k + 1], (__m512d)t[k + 3]);
+        r[k + 3] = (__m512)_mm512_unpackhi_pd((__m512d)t[k + 1], (__m512d)t[k + 3]);
+    }
+    for (int k = 0; k < 16; k += 8) {
+        for (int j = 0; j < 4; j++) {
+            t[k + j] = _mm512_shuffle_f32x4(r[k + j], r[k + 4 + j], 0x88);
+            t[k + 4 + j] = _mm512_shuffle_f32x4(r[k + j], r[k + 4 + j], 0xdd);
+        }
+    }
+    for (int m = 0; m < 8; m++) {
+        v[m] = (vf)_mm512_shuffle_f32x4(t[m], t[8 + m], 0x88);
+        v[m + 8] = (vf)_mm512_shuffle_f32x4(t[m], t[8 + m], 0xdd);
+    }
+#elif W == 8
     __m256 r[8], t[8];
     for (int k = 0; k < 8; k++) r[k] = (__m256)v[k];
     for (int k = 0; k < 8; k += 2) {
@@ -285,19 +308,16 @@ static int64_t ingest_rows(const float *src, float *dst, int64_t stride, int64_t
     }
     return total;
 }
-#endif
 
 /* The block's input of every live row: returns the samples replaced, with bit 32 set if any was huge. */
 int64_t NAMED(ingest, ISA)(const context *c, int frames, int live_rows) {
     int huge = 0;
     int64_t row = 0, total = 0;
-#if W == 8 || W == 4
     for (; row + W <= live_rows; row += W) { /* the last rows may lack staging: they go one by one */
         const int64_t from = row * c->max_frames;
         total += ingest_rows(c->staged_left + from, c->in_left + row, c->stride, c->max_frames, frames, c->replaced + row, &huge)
                + ingest_rows(c->staged_right + from, c->in_right + row, c->stride, c->max_frames, frames, c->replaced + row, &huge);
     }
-#endif
     for (; row < live_rows; row++) {
         const int64_t from = row * c->max_frames;
         const int32_t n = ingest_side(c->staged_left + from, c->in_left + row, c->stride, 0, frames, &huge)
