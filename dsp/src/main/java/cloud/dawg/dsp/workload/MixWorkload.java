@@ -16,6 +16,12 @@ import java.util.SplittableRandom;
  * spread pans, and music-like input (decaying partials with noise, a different note per
  * track and bar), processed block by block through the whole engine path: input copy with
  * sanitising, strips, bus, master, meters and reading the mix. Measured in thread CPU time.
+ *
+ * <p>The input is laid out block-major, as a live session delivers it (one message holds every
+ * track of a block): block n's left channels of all tracks lie together, then block n + 1's. It
+ * is far larger than the caches, so it streams from memory as live input does; laid out one array
+ * per track instead, each block would read 128 separate 512-byte pieces, which the hardware
+ * prefetchers do not follow (measured: about 170 ns more per track-block on native).
  * Used by {@code dawg bench mix}, the JMH benchmarks and backend calibration.
  */
 public final class MixWorkload implements Workload {
@@ -25,7 +31,8 @@ public final class MixWorkload implements Workload {
     private final int tracks;
     private final int block;
     private final int sampleRate;
-    private final float[][] left, right;
+    /** Block b of track t starts at (b * tracks + t) * block. */
+    private final float[] left, right;
     private final float[] mixL, mixR;
     private final float[] silence;
     private int cursor;
@@ -49,10 +56,15 @@ public final class MixWorkload implements Workload {
         }
         engine.setMaster(StripSettings.DEFAULT.withGain(0.125).withComp(new CompressorSettings(true, -6, 2)));
         int frames = Math.max(1, (int) (inputSeconds * sampleRate / block)) * block;
-        left = new float[tracks][frames];
-        right = new float[tracks][frames];
+        left = new float[tracks * frames];
+        right = new float[tracks * frames];
+        float[] trackLeft = new float[frames], trackRight = new float[frames];
         for (int t = 0; t < tracks; t++) {
-            music(rnd, sampleRate, left[t], right[t]);
+            music(rnd, sampleRate, trackLeft, trackRight);
+            for (int b = 0; b < frames / block; b++) {
+                System.arraycopy(trackLeft, b * block, left, (b * tracks + t) * block, block);
+                System.arraycopy(trackRight, b * block, right, (b * tracks + t) * block, block);
+            }
         }
         mixL = new float[block];
         mixR = new float[block];
@@ -93,11 +105,11 @@ public final class MixWorkload implements Workload {
     public void block() {
         int at = cursor;
         for (int t = 0; t < tracks; t++) {
-            engine.writeInput(t, left[t], right[t], at, block);
+            engine.writeInput(t, left, right, at + t * block, block);
         }
         engine.process(block);
         engine.readMix(mixL, mixR, 0, block);
-        cursor = at + block >= left[0].length ? 0 : at + block;
+        cursor = at + tracks * block >= left.length ? 0 : at + tracks * block;
     }
 
     @Override
@@ -117,7 +129,7 @@ public final class MixWorkload implements Workload {
     @Override
     public void shortBlock(int frames) {
         for (int t = 0; t < tracks; t++) {
-            engine.writeInput(t, left[t], right[t], 0, frames);
+            engine.writeInput(t, left, right, t * block, frames);
         }
         engine.process(frames);
         engine.readMix(mixL, mixR, 0, frames);
