@@ -2,10 +2,9 @@
  * The native synth kernel: voices in lanes exactly as in the Java Vector API backend, written
  * once with GCC vector extensions and compiled per ISA with vectors as wide as its registers
  * (vectors.h: a group of 16 voice slots is one sub-group on AVX-512, two on AVX2, four on
- * baseline); table samples come from hardware gathers on AVX-512 and from plain loads on AVX2
- * and baseline x86-64. Envelope segments end where the layout says and move on by the same
- * copies as SynthLayout.endSegment, so stages change on the same frame with the same values in
- * every backend.
+ * baseline); table samples come from plain loads on every ISA (see gather_pair). Envelope
+ * segments end where the layout says and move on by the same copies as SynthLayout.endSegment,
+ * so stages change on the same frame with the same values in every backend.
  */
 #include <string.h>
 #include <immintrin.h>
@@ -17,33 +16,31 @@ _Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' g
 
 /*
  * t[index] and t[index + 1] for every lane, each pair fetched as one unaligned 64-bit element and
- * split by permutes. On AVX-512, two 8-lane 64-bit gathers fetch them (half the elements of two
- * float gathers, which is what bounds this kernel). PAIRS(j, k) loads lane j's pair and lane k's
- * pair into one register.
+ * split by shuffles. PAIRS(j, k) loads lane j's pair and lane k's pair into one register.
+ *
+ * Each pair is a plain 64-bit load, not a gather element: on AMD EPYC with AVX-512 (Zen 5),
+ * sixteen loads beat two 8-lane 64-bit gathers by 1.5x (120-133 against 184-194 ns per
+ * voice-block, 3 of 3 alternating runs of `dawg bench synth`), and without AVX-512 eight loads
+ * beat two 4-lane gathers by 18 % (7 of 7). The indices go through memory, one store and then a
+ * plain 32-bit load per lane: extracting them from the register took a two-uop extract and a
+ * sign extension each (13-17 % more ns per voice-block on AVX2, 5 of 5 alternating runs).
  */
 #define PAIRS(j, k) _mm_loadh_pd(_mm_load_sd((const double *)(t + at[j])), (const double *)(t + at[k]))
+#define QUAD(j) _mm256_set_m128d(PAIRS((j) + 2, (j) + 3), PAIRS(j, (j) + 1))
 
 INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
+    vu at = (vu)index;
+    __asm__("" : "+m"(at)); /* keeps it in memory: gcc would turn the loads back into extracts */
 #if defined(__AVX512F__)
-    __m512i i; memcpy(&i, &index, 64);
-    const __m512 a = _mm512_castsi512_ps(_mm512_i32gather_epi64(_mm512_castsi512_si256(i), (const void *)t, 4));
-    const __m512 b = _mm512_castsi512_ps(_mm512_i32gather_epi64(_mm512_extracti64x4_epi64(i, 1), (const void *)t, 4));
+    /* pairs 0-7 and 8-15 in order; two-source permutes take the even and the odd floats */
+    const __m512 a = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(QUAD(0)), QUAD(4), 1));
+    const __m512 b = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(QUAD(8)), QUAD(12), 1));
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     const __m512 l = _mm512_permutex2var_ps(a, even, b), h = _mm512_permutex2var_ps(a, odd, b);
     memcpy(lo, &l, 64);
     memcpy(hi, &h, 64);
-#else
-    /*
-     * Without AVX-512 each pair is one plain 64-bit load: eight loads beat two 64-bit gathers
-     * (AMD EPYC without AVX-512: 18 % fewer ns per voice-block, 7 of 7 alternating runs). The
-     * indices go through memory, one store and then a plain 32-bit load per lane: extracting
-     * them from the register took a two-uop extract and a sign extension each (13-17 % more ns
-     * per voice-block on AVX2, 5 of 5 alternating runs).
-     */
-    vu at = (vu)index;
-    __asm__("" : "+m"(at)); /* keeps it in memory: gcc would turn the loads back into extracts */
-#if defined(__AVX2__)
+#elif defined(__AVX2__)
     /* pairs 0, 1, 4, 5 and 2, 3, 6, 7: the in-lane shuffles then leave even and odd floats in lane order */
     const __m256 a = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(4, 5), PAIRS(0, 1)));
     const __m256 b = _mm256_castpd_ps(_mm256_set_m128d(PAIRS(6, 7), PAIRS(2, 3)));
@@ -57,8 +54,8 @@ INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     memcpy(lo, &l, 16);
     memcpy(hi, &h, 16);
 #endif
-#endif
 }
+#undef QUAD
 #undef PAIRS
 
 /* One oscillator: linear interpolation between the table samples either side of the phase. */
