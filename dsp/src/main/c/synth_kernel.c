@@ -20,21 +20,32 @@ _Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' g
  *
  * Each pair is a plain 64-bit load, not a gather element: on AMD EPYC with AVX-512 (Zen 5),
  * sixteen loads beat two 8-lane 64-bit gathers by 1.5x (120-133 against 184-194 ns per
- * voice-block, 3 of 3 alternating runs of `dawg bench synth`), and without AVX-512 eight loads
- * beat two 4-lane gathers by 18 % (7 of 7). The indices go through memory, one store and then a
+ * voice-block, 3 of 3 alternating runs of `dawg bench synth`), and placing them by masked
+ * broadcasts rather than 128-bit inserts gained another 1.2x (90-118 against 122-132, 6 of 6
+ * alternating runs); without AVX-512 eight loads beat two 4-lane gathers by 18 % (7 of 7). The indices go through memory, one store and then a
  * plain 32-bit load per lane: extracting them from the register took a two-uop extract and a
  * sign extension each (13-17 % more ns per voice-block on AVX2, 5 of 5 alternating runs).
  */
 #define PAIRS(j, k) _mm_loadh_pd(_mm_load_sd((const double *)(t + at[j])), (const double *)(t + at[k]))
-#define QUAD(j) _mm256_set_m128d(PAIRS((j) + 2, (j) + 3), PAIRS(j, (j) + 1))
 
 INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     vu at = (vu)index;
     __asm__("" : "+m"(at)); /* keeps it in memory: gcc would turn the loads back into extracts */
 #if defined(__AVX512F__)
-    /* pairs 0-7 and 8-15 in order; two-source permutes take the even and the odd floats */
-    const __m512 a = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(QUAD(0)), QUAD(4), 1));
-    const __m512 b = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(QUAD(8)), QUAD(12), 1));
+    /*
+     * pairs 0-7 and 8-15 in order, each put in its 64-bit lane by a merge-masked broadcast from
+     * memory (a load and a blend: no shuffle, unlike inserting 128-bit halves); two-source
+     * permutes then take the even and the odd floats
+     */
+    __m512d pa = _mm512_setzero_pd(), pb = _mm512_setzero_pd();
+    for (int j = 0; j < 8; j++) {
+        double x, y;
+        memcpy(&x, t + at[j], 8);
+        memcpy(&y, t + at[j + 8], 8);
+        pa = _mm512_mask_broadcastsd_pd(pa, (__mmask8)(1u << j), _mm_set_sd(x));
+        pb = _mm512_mask_broadcastsd_pd(pb, (__mmask8)(1u << j), _mm_set_sd(y));
+    }
+    const __m512 a = _mm512_castpd_ps(pa), b = _mm512_castpd_ps(pb);
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     const __m512 l = _mm512_permutex2var_ps(a, even, b), h = _mm512_permutex2var_ps(a, odd, b);
@@ -55,7 +66,6 @@ INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     memcpy(hi, &h, 16);
 #endif
 }
-#undef QUAD
 #undef PAIRS
 
 /* One oscillator: linear interpolation between the table samples either side of the phase. */
