@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Builds the native mix kernel (dsp/src/main/c, AVX2 code) with mix_kernel_harness.c and runs it;
-# with a folder argument, builds that folder's mix_kernel.c too and alternates the two, 3 rounds.
-# Needs the JNI header from a build (./dawg build) and gcc; x86-64 with AVX2 (ISA=avx512 for the AVX-512 code).
-isa=${ISA:-avx2}
-#   benchmarks/c/run.sh [OTHER_SOURCE_DIR]
+# Builds the native mix kernel (dsp/src/main/c; its AVX2 code, or AVX-512 with ISA=avx512) with
+# mix_kernel_harness.c and runs it; with a folder argument, builds that folder's mix_kernel.c too
+# and alternates the two, 3 rounds. Needs the JNI header from a build (./dawg build), gcc and a
+# CPU with that ISA.
+#   [ISA=avx2|avx512] benchmarks/c/run.sh [OTHER_SOURCE_DIR]
 set -euo pipefail
+isa=${ISA:-avx2}
+case "$isa" in
+  avx2) march=x86-64-v3 ;;
+  avx512) march=x86-64-v4 ;;
+  *) echo "ISA must be avx2 or avx512, not '$isa'" >&2; exit 2 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 headers=$root/dsp/target/native-headers
@@ -13,7 +19,7 @@ jdk=${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 build() { # source-dir output
-  local flags=(-O3 -std=gnu11 -fno-math-errno -fno-trapping-math -Wno-psabi -march=$([[ $isa == avx512 ]] && echo x86-64-v4 || echo x86-64-v3) -DISA=$isa
+  local flags=(-O3 -std=gnu11 -fno-math-errno -fno-trapping-math -Wno-psabi -march=$march -DISA=$isa
                -I"$1" -I"$headers" -I"$jdk/include" -I"$jdk/include/linux")
   gcc "${flags[@]}" -DDEFINE_RESET_ROW -c "$1/mix_kernel.c" -o "$tmp/k.o"
   gcc "${flags[@]}" -c "$here/mix_kernel_harness.c" -o "$tmp/h.o"

@@ -16,15 +16,17 @@ _Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' g
 
 /*
  * t[index] and t[index + 1] for every lane, each pair fetched as one unaligned 64-bit element and
- * split by shuffles. PAIRS(j, k) loads lane j's pair and lane k's pair into one register.
+ * split by shuffles. PAIRS(j, k) (AVX2 and baseline) loads lane j's pair and lane k's pair into
+ * one register.
  *
- * Each pair is a plain 64-bit load, not a gather element: on AMD EPYC with AVX-512 (Zen 5),
+ * Each pair is a plain 64-bit load, not a gather element. On AMD EPYC with AVX-512 (Zen 5),
  * sixteen loads beat two 8-lane 64-bit gathers by 1.5x (120-133 against 184-194 ns per
  * voice-block, 3 of 3 alternating runs of `dawg bench synth`), and placing them by masked
- * broadcasts rather than 128-bit inserts gained another 1.2x (90-118 against 122-132, 6 of 6
- * alternating runs); without AVX-512 eight loads beat two 4-lane gathers by 18 % (7 of 7). The indices go through memory, one store and then a
- * plain 32-bit load per lane: extracting them from the register took a two-uop extract and a
- * sign extension each (13-17 % more ns per voice-block on AVX2, 5 of 5 alternating runs).
+ * broadcasts rather than 128-bit inserts gained another 1.2x (90-118 against 122-132, 6 of 6);
+ * without AVX-512, eight loads beat two 4-lane gathers by 18 % (7 of 7). The indices go through
+ * memory, one store and then a plain 32-bit load per lane: extracting them from the register
+ * took a two-uop extract and a sign extension each (13-17 % more ns per voice-block on AVX2, 5
+ * of 5 alternating runs).
  */
 #define PAIRS(j, k) _mm_loadh_pd(_mm_load_sd((const double *)(t + at[j])), (const double *)(t + at[k]))
 
