@@ -39,7 +39,8 @@ final class SimdSynthKernel implements SynthKernel {
     private final MemorySegment ints, doubles, floats;
     private final int rows, lanes;
     private final float[] tables;
-    private final float[] partialSums;      // per frame, lanes partial sums
+    /** The layout's accumulator: per frame, {@code lanes} partial sums, off-heap and 64-byte aligned. */
+    private final MemorySegment partialSums;
     private final int[] index = new int[S.length()];
     private final float[] spanStart = new float[S.length()], spanSlope = new float[S.length()];
     private final float level0, level1, damping, a2, twoA2, a3;
@@ -53,7 +54,7 @@ final class SimdSynthKernel implements SynthKernel {
         this.rows = layout.rows();
         this.lanes = S.length();
         this.tables = tables;
-        this.partialSums = new float[layout.maxFrames() * lanes];
+        this.partialSums = layout.accumulator();
         this.level0 = (float) layout.constant(C_LEVEL0);
         this.level1 = (float) layout.constant(C_LEVEL1);
         this.twoOscillators = layout.constant(C_OSCILLATORS) > 1;
@@ -158,8 +159,8 @@ final class SimdSynthKernel implements SynthKernel {
             }
             FloatVector envelope = envSlope.fma(frame, envStart);
             frame = frame.add(1f);
-            int sum = (at + k) * lanes;
-            x.fma(envelope, FloatVector.fromArray(S, partialSums, sum)).intoArray(partialSums, sum);
+            long sum = (long) (at + k) * lanes * Float.BYTES;
+            x.fma(envelope, FloatVector.fromMemorySegment(S, partialSums, sum, ORDER)).intoMemorySegment(partialSums, sum, ORDER);
         }
         p0.intoMemorySegment(ints, intAt(I_PHASE, group), ORDER);
         p1.intoMemorySegment(ints, intAt(I_PHASE + 1, group), ORDER);
@@ -172,8 +173,9 @@ final class SimdSynthKernel implements SynthKernel {
         MemorySegment out = layout.out();
         FloatVector zero = FloatVector.zero(S);
         for (int i = 0; i < frames; i++) {
-            out.setAtIndex(ValueLayout.JAVA_FLOAT, i, FloatVector.fromArray(S, partialSums, i * lanes).reduceLanes(VectorOperators.ADD));
-            zero.intoArray(partialSums, i * lanes);
+            long sum = (long) i * lanes * Float.BYTES;
+            out.setAtIndex(ValueLayout.JAVA_FLOAT, i, FloatVector.fromMemorySegment(S, partialSums, sum, ORDER).reduceLanes(VectorOperators.ADD));
+            zero.intoMemorySegment(partialSums, sum, ORDER);
         }
         for (int group = 0; group < rows; group += lanes) {
             for (int column = F_IC1; column <= F_IC2; column++) {
