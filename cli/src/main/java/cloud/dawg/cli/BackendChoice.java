@@ -15,26 +15,32 @@ final class BackendChoice {
         if (name.equalsIgnoreCase("auto")) {
             return Backends.preferred();
         }
-        Backend backend = byName(name);
+        Backend backend = byName(name, "auto");
         if (!backend.availability().available()) {
             throw new BadInput("--backend " + name + ": unavailable here: " + backend.availability().reason());
         }
         return backend;
     }
 
-    /** For benchmarks: {@code all} means every backend (unavailable ones reported, not run). */
+    /**
+     * For benchmarks: {@code all} means every backend (unavailable ones reported, not run),
+     * {@code auto} the one a render would pick.
+     */
     static List<Backend> many(String name) throws BadInput {
-        if (name.equalsIgnoreCase("all") || name.equalsIgnoreCase("auto")) {
+        if (name.equalsIgnoreCase("all")) {
             return Backends.all();
+        }
+        if (!name.equalsIgnoreCase("auto")) {
+            byName(name, "all, auto");
         }
         return List.of(single(name));
     }
 
-    private static Backend byName(String name) throws BadInput {
+    private static Backend byName(String name, String alsoAccepted) throws BadInput {
         try {
             return Backends.byName(name.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadInput("--backend: " + e.getMessage() + " or auto");
+            throw new BadInput("--backend: " + e.getMessage() + " or " + alsoAccepted);
         }
     }
 

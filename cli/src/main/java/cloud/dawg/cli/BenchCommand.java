@@ -27,7 +27,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Seconds after the warm-up to wait at most for two rounds to agree. */
     private static final double MAX_EXTRA_WARMUP = 20;
 
-    @Option(names = "--backend", defaultValue = "all", paramLabel = "all|scalar|simd|native")
+    @Option(names = "--backend", defaultValue = "all", paramLabel = "all|auto|scalar|simd|native")
     String backend;
 
     @Option(names = "--tracks", defaultValue = "64", description = "tracks in the session (default: ${DEFAULT-VALUE})")

@@ -1,5 +1,6 @@
 package cloud.dawg.cli;
 
+import cloud.dawg.dsp.backend.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,22 @@ class DawgCliTest {
         Run r = run("render", project.toString(), "--out", dir.resolve("o").toString(), "--backend", "gpu");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown backend 'gpu'"), r.err());
+    }
+
+    @Test
+    void shouldNameTheAcceptedWordsWhenTheBenchmarkGetsAnUnknownBackend() {
+        Run r = run("bench", "synth", "--backend", "gpu", "--seconds", "0.1", "--warmup", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown backend 'gpu'") && r.err().contains("or all, auto"), r.err());
+    }
+
+    @Test
+    void shouldBenchmarkOnlyThePreferredBackendForAuto() {
+        Run r = run("bench", "synth", "--backend", "auto", "--voices", "16", "--seconds", "0.1", "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(1, lines.length, r.out());
+        assertTrue(lines[0].contains("\"backend\":\"" + Backends.preferred().name() + "\""), lines[0]);
     }
 
     @Test
