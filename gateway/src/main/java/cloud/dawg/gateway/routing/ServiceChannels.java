@@ -18,6 +18,9 @@ public final class ServiceChannels implements AutoCloseable {
                 // responses go from the event loop straight to the session's fan-out (bounded,
                 // non-blocking queues): no wake-up of a gRPC executor thread per mixed block
                 .directExecutor()
+                // a sent block is serialised inside onNext and then gone: no retry buffer keeps it
+                // (the audio it carries is a view of the participant's WebSocket frame)
+                .disableRetry()
                 .build());
     }
 

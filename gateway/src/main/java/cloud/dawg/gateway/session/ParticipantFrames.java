@@ -1,6 +1,7 @@
 package cloud.dawg.gateway.session;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,6 +32,11 @@ public final class ParticipantFrames {
     public record Audio(long sequence, TrackBlock[] tracks) {
     }
 
+    /**
+     * Parses a client audio frame. The tracks' PCM is not copied: each {@link TrackBlock#pcm()}
+     * is a view of {@code frame}, valid only while the frame is (the WebSocket handler's call);
+     * the gateway serialises it into its gRPC request inside that call.
+     */
     public static Audio parseAudio(ByteBuffer frame, int blockSize) throws ProtocolException {
         ByteBuffer b = frame.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() < HEADER) {
@@ -72,7 +78,7 @@ public final class ParticipantFrames {
                         + bytes + " bytes of samples, " + b.remaining() + " remain");
             }
             ByteBuffer pcm = b.slice().limit(bytes);
-            tracks[i] = new TrackBlock(id, ByteString.copyFrom(pcm));
+            tracks[i] = new TrackBlock(id, UnsafeByteOperations.unsafeWrap(pcm));
             b.position(b.position() + bytes);
         }
         if (b.hasRemaining()) {

@@ -132,7 +132,15 @@ final class SocketParticipant implements ParticipantLink {
         if (session == null) {
             throw new ProtocolException(CloseCodes.BAD_TOKEN, "join with a token before sending audio");
         }
-        byte[] bytes = new byte[payload.readableByteCount()];
+        int size = payload.readableByteCount();
+        try (DataBuffer.ByteBufferIterator views = payload.readableByteBuffers()) {
+            ByteBuffer first = views.hasNext() ? views.next() : null;
+            if (first != null && first.remaining() == size) { // the usual case: one buffer, read in place
+                session.audio(name, role, first);
+                return;
+            }
+        }
+        byte[] bytes = new byte[size]; // a frame that arrived in pieces
         payload.read(bytes);
         session.audio(name, role, ByteBuffer.wrap(bytes));
     }
