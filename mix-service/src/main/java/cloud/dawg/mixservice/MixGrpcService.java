@@ -5,18 +5,29 @@ import cloud.dawg.proto.v1.MixResponse;
 import cloud.dawg.proto.v1.MixServiceGrpc;
 import cloud.dawg.proto.v1.NodeInfo;
 import cloud.dawg.proto.v1.NodeInfoRequest;
+import cloud.dawg.service.InPlaceRequests;
 import cloud.dawg.service.Outbound;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Service;
 
-/** The MixService gRPC endpoint: one {@link MixStream} per call. */
+/**
+ * The MixService gRPC endpoint: one {@link MixStream} per call. Its requests are parsed in place
+ * ({@link InPlaceRequests}): {@link MixStream#onNext} decodes a block's PCM before it returns.
+ */
 @Service
-public final class MixGrpcService extends MixServiceGrpc.MixServiceImplBase {
+public final class MixGrpcService implements MixServiceGrpc.AsyncService, BindableService {
     private final MixServiceContext context;
 
     MixGrpcService(MixServiceContext context) {
         this.context = context;
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        return InPlaceRequests.of(MixServiceGrpc.bindService(this), MixServiceGrpc.getMixMethod(), MixRequest.parser());
     }
 
     @Override
