@@ -22,13 +22,17 @@ import java.io.InputStream;
  * of copies (8 KB a block for an 8-track session). The contract this needs: a request is
  * finished with when its {@code onNext} returns, since the next request on that thread
  * overwrites the buffer. It holds for the services' streams, whose callbacks run on the
- * event loop ({@link ServiceDefaults}) and decode the PCM before returning.
+ * event loop ({@link ServiceDefaults}) and decode the PCM before returning. The method's replies
+ * are serialised through a reused buffer ({@link ReusedSerialisation}).
  */
 public final class InPlaceRequests {
     private InPlaceRequests() {
     }
 
-    /** {@code standard} with {@code method}'s requests parsed in place by {@code parser}; every other method as it was. */
+    /**
+     * {@code standard} with {@code method}'s requests parsed in place by {@code parser} (and its
+     * replies serialised through a reused buffer); every other method as it was.
+     */
     public static <Q extends MessageLite> ServerServiceDefinition of(ServerServiceDefinition standard,
                                                                      MethodDescriptor<Q, ?> method, Parser<Q> parser) {
         ServiceDescriptor old = standard.getServiceDescriptor();
@@ -51,7 +55,8 @@ public final class InPlaceRequests {
     private static <Q extends MessageLite, R> ServerMethodDefinition<Q, R> inPlace(ServerMethodDefinition<?, ?> definition, Parser<Q> parser) {
         ServerMethodDefinition<Q, R> typed = (ServerMethodDefinition<Q, R>) definition;
         MethodDescriptor<Q, R> old = typed.getMethodDescriptor();
-        MethodDescriptor<Q, R> method = old.toBuilder(new Marshaller<>(parser, old.getRequestMarshaller()), old.getResponseMarshaller()).build();
+        MethodDescriptor<Q, R> method = old.toBuilder(new Marshaller<>(parser, old.getRequestMarshaller()),
+                ReusedSerialisation.of(old.getResponseMarshaller())).build();
         ServerCallHandler<Q, R> handler = typed.getServerCallHandler();
         return ServerMethodDefinition.create(method, handler);
     }

@@ -8,8 +8,12 @@ import cloud.dawg.proto.v1.MixResponse;
 import cloud.dawg.proto.v1.MixServiceGrpc;
 import cloud.dawg.proto.v1.MixedBlock;
 import cloud.dawg.proto.v1.OpenMix;
+import cloud.dawg.service.ReusedSerialisation;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +34,10 @@ public final class MixLink {
 
     /** Blocks of audio that may wait in the transport to the service; beyond that, audio is dropped rather than queued. */
     static final int BLOCKS_IN_FLIGHT = 4;
+    /** The Mix method with its requests (a block's audio, ~8 KB) serialised through a reused buffer. */
+    private static final MethodDescriptor<MixRequest, MixResponse> MIX = MixServiceGrpc.getMixMethod().toBuilder(
+            ReusedSerialisation.of(MixServiceGrpc.getMixMethod().getRequestMarshaller()),
+            MixServiceGrpc.getMixMethod().getResponseMarshaller()).build();
 
     private final String target;
     private final AtomicLong dropped = new AtomicLong();
@@ -51,8 +59,8 @@ public final class MixLink {
     public static MixLink open(Channel channel, String target, OpenMix open, Listener listener) {
         MixLink link = new MixLink(target, listener);
         int blockBytes = open.getTracksCount() * (8 * open.getBlockSize() + 16) + 64;
-        MixServiceGrpc.newStub(channel).withOnReadyThreshold(BLOCKS_IN_FLIGHT * Math.max(blockBytes, 8 * open.getBlockSize() + 80))
-                .mix(link.stream);
+        CallOptions options = CallOptions.DEFAULT.withOnReadyThreshold(BLOCKS_IN_FLIGHT * Math.max(blockBytes, 8 * open.getBlockSize() + 80));
+        ClientCalls.asyncBidiStreamingCall(channel.newCall(MIX, options), link.stream);
         link.send(MixRequest.newBuilder().setOpen(open).build());
         return link;
     }
