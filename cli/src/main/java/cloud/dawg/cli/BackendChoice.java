@@ -12,10 +12,15 @@ final class BackendChoice {
     }
 
     static Backend single(String name) throws BadInput {
+        return single(name, "auto");
+    }
+
+    /** {@code alsoAccepted}: the other words the calling option takes, for the error message. */
+    private static Backend single(String name, String alsoAccepted) throws BadInput {
         if (name.equalsIgnoreCase("auto")) {
             return Backends.preferred();
         }
-        Backend backend = byName(name, "auto");
+        Backend backend = byName(name, alsoAccepted);
         if (!backend.availability().available()) {
             throw new BadInput("--backend " + name + ": unavailable here: " + backend.availability().reason());
         }
@@ -30,10 +35,7 @@ final class BackendChoice {
         if (name.equalsIgnoreCase("all")) {
             return Backends.all();
         }
-        if (!name.equalsIgnoreCase("auto")) {
-            byName(name, "all, auto");
-        }
-        return List.of(single(name));
+        return List.of(single(name, "all, auto"));
     }
 
     private static Backend byName(String name, String alsoAccepted) throws BadInput {
