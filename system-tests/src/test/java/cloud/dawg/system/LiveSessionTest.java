@@ -243,6 +243,8 @@ class LiveSessionTest {
         }
         assertTrue(Sessions.metric(mix, "dawg_blocks_processed_total") >= 3750, "blocks processed");
         assertTrue(Sessions.metric(mix, "dawg_block_processing_seconds_count") >= 3750, "processing timer count");
+        assertTrue(Sessions.metric(mix, "grpc_server_requests_received_messages_total") >= 3750, "gRPC's message counter counts every block's request");
+        assertTrue(Sessions.metric(mix, "grpc_server_responses_sent_messages_total") >= 3750, "gRPC's message counter counts every mixed block");
         double meanSeconds = Sessions.metric(mix, "dawg_block_processing_seconds_sum") / Sessions.metric(mix, "dawg_block_processing_seconds_count");
         assertTrue(meanSeconds > 0 && meanSeconds < 0.00267, "a block takes less than its own duration on average: " + meanSeconds);
         assertEquals(LiveStack.MIX_CAPACITY, Sessions.metric(mix, "dawg_capacity"));
