@@ -66,7 +66,7 @@ public final class InPlaceRequests {
         private static final int INITIAL_BYTES = 16 << 10;
         private final Parser<Q> parser;
         private final MethodDescriptor.Marshaller<Q> standard;
-        private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[INITIAL_BYTES]);
+        private final ThreadScratch buffers = new ThreadScratch(INITIAL_BYTES);
 
         Marshaller(Parser<Q> parser, MethodDescriptor.Marshaller<Q> standard) {
             this.parser = parser;
@@ -85,11 +85,7 @@ public final class InPlaceRequests {
             }
             try {
                 int size = stream.available();
-                byte[] buffer = buffers.get();
-                if (buffer.length < size) { // grows to the largest message seen on this thread, once
-                    buffer = new byte[size];
-                    buffers.set(buffer);
-                }
+                byte[] buffer = buffers.atLeast(size);
                 if (stream.readNBytes(buffer, 0, size) != size) {
                     throw Status.INTERNAL.withDescription("request ended before its announced " + size + " bytes").asRuntimeException();
                 }

@@ -18,7 +18,7 @@ import java.io.OutputStream;
  * buffers inside {@code onNext}, so one buffer per thread serves every message.
  */
 public final class ReusedSerialisation {
-    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[16 << 10]);
+    private static final ThreadScratch BUFFERS = new ThreadScratch(16 << 10);
 
     private ReusedSerialisation() {
     }
@@ -58,11 +58,7 @@ public final class ReusedSerialisation {
             }
             drained = true;
             int size = message.getSerializedSize();
-            byte[] buffer = BUFFERS.get();
-            if (buffer.length < size) { // grows to the largest message this thread sends, once
-                buffer = new byte[size];
-                BUFFERS.set(buffer);
-            }
+            byte[] buffer = BUFFERS.atLeast(size);
             CodedOutputStream out = CodedOutputStream.newInstance(buffer, 0, size);
             message.writeTo(out);
             out.checkNoSpaceLeft();

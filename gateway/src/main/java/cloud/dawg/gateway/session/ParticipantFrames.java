@@ -33,9 +33,10 @@ public final class ParticipantFrames {
     }
 
     /**
-     * Parses a client audio frame. The tracks' PCM is not copied: each {@link TrackBlock#pcm()}
-     * is a view of {@code frame}, valid only while the frame is (the WebSocket handler's call);
-     * the gateway serialises it into its gRPC request inside that call.
+     * Parses a client audio frame. For a heap buffer the tracks' PCM is not copied: each
+     * {@link TrackBlock#pcm()} is a view of {@code frame}, valid only while the frame is (the
+     * WebSocket handler's call); the gateway serialises it into its gRPC request inside that call.
+     * (For a direct buffer protobuf copies each track into a new array.)
      */
     public static Audio parseAudio(ByteBuffer frame, int blockSize) throws ProtocolException {
         ByteBuffer b = frame.duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -9,6 +9,7 @@ import cloud.dawg.gateway.session.ParticipantJoin;
 import cloud.dawg.gateway.session.ParticipantLink;
 import cloud.dawg.gateway.session.ProtocolException;
 import cloud.dawg.gateway.session.Role;
+import cloud.dawg.service.ThreadScratch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SocketParticipant implements ParticipantLink {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Audio frames are copied here to be parsed (see onBinary): one array per event-loop thread. */
+    private static final ThreadScratch FRAMES = new ThreadScratch(16 << 10);
     static final int CONTROL_QUEUE = 1024;
 
     private final WebSocketSession socket;
@@ -132,17 +135,14 @@ final class SocketParticipant implements ParticipantLink {
         if (session == null) {
             throw new ProtocolException(CloseCodes.BAD_TOKEN, "join with a token before sending audio");
         }
+        // Copied into this event loop's scratch array, whose tracks the parse then views. Netty's
+        // frame is direct memory, and protobuf (4.36) copies a direct buffer into a new array
+        // when asked to wrap it: 8 KB allocated per 8-track block. The request is serialised
+        // inside session.audio, before this thread's next frame overwrites the scratch.
         int size = payload.readableByteCount();
-        try (DataBuffer.ByteBufferIterator views = payload.readableByteBuffers()) {
-            ByteBuffer first = views.hasNext() ? views.next() : null;
-            if (first != null && first.remaining() == size) { // the usual case: one buffer, read in place
-                session.audio(name, role, first);
-                return;
-            }
-        }
-        byte[] bytes = new byte[size]; // a frame that arrived in pieces
-        payload.read(bytes);
-        session.audio(name, role, ByteBuffer.wrap(bytes));
+        byte[] bytes = FRAMES.atLeast(size);
+        payload.read(bytes, 0, size);
+        session.audio(name, role, ByteBuffer.wrap(bytes, 0, size));
     }
 
     void closeIfNotJoined() {

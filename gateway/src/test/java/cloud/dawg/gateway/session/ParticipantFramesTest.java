@@ -36,6 +36,20 @@ class ParticipantFramesTest {
         assertEquals(99, audio.tracks()[0].pcm().byteAt(0), "the PCM is a view of the frame (valid while the frame is)");
     }
 
+    @Test
+    void shouldGetACopyOfTrackAudioFromADirectBufferWhichIsWhyTheSocketParsesFromAnArray() throws Exception {
+        byte[] frame = ParticipantFrames.audioFrame(1, BLOCK, new int[] {1}, new int[] {1}, new byte[][] {pcm(BLOCK * 4, 0)});
+        ByteBuffer direct = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
+        int firstSample = ParticipantFrames.HEADER + ParticipantFrames.TRACK_HEADER;
+
+        ParticipantFrames.Audio audio = ParticipantFrames.parseAudio(direct, BLOCK);
+        direct.put(firstSample, (byte) 99);
+
+        // protobuf 4.36 copies a direct buffer it is asked to wrap; if this starts failing, it
+        // views it instead, and SocketParticipant could parse Netty's frame without its copy
+        assertEquals(frame[firstSample], audio.tracks()[0].pcm().byteAt(0), "the PCM was copied out of the direct buffer");
+    }
+
     private static byte[] pcm(int bytes, int seed) {
         byte[] b = new byte[bytes];
         for (int i = 0; i < bytes; i++) {
