@@ -99,11 +99,14 @@ def grpc_messages(buf):
     return i, out
 
 
-def block_sequence(message, min_size):
+BLOCK_MESSAGE_BYTES = 1000  # smaller gRPC messages (open, meters, events) are not blocks
+
+
+def block_sequence(message):
     """The sequence of a MixRequest{audio} or MixResponse{mix}: oneof field, length, field 1 varint."""
     try:
         size, j = varint(message, 1)
-        if size >= min_size and message[j] == 0x08:
+        if size >= BLOCK_MESSAGE_BYTES and message[j] == 0x08:
             return varint(message, j + 1)[0]
     except IndexError:
         pass
@@ -134,9 +137,9 @@ def main():
                     seen[hop].setdefault(struct.unpack('<Q', start[8:16])[0], ts)
         elif a.mix_port in flow:
             used, messages = grpc_messages(pending[flow] + payload)
-            hop, min_size = ('request', 1000) if dst == a.mix_port else ('reply', 1000)
+            hop = 'request' if dst == a.mix_port else 'reply'
             for message in messages:
-                sequence = block_sequence(message, min_size)
+                sequence = block_sequence(message)
                 if sequence is not None:
                     seen[hop].setdefault(sequence, ts)
         else:

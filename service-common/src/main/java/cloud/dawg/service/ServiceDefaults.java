@@ -5,15 +5,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
 import org.springframework.grpc.server.GlobalServerInterceptor;
 import org.springframework.grpc.server.ServerBuilderCustomizer;
 
 /**
  * How every DAWG gRPC server is configured (mix-service, synth-service, the gateway's front door);
- * their applications import it, and their properties turn Spring gRPC's observation off
- * ({@code spring.grpc.server.observation.enabled=false}, see {@link #grpcServerMetrics}).
+ * their applications import it. Its property defaults ({@code dawg-grpc-server.properties}) turn
+ * Spring gRPC's observation off, which {@link #grpcServerMetrics} replaces.
  */
 @Configuration(proxyBeanMethods = false)
+@PropertySource("classpath:dawg-grpc-server.properties")
 public class ServiceDefaults {
     /**
      * Stream callbacks run on the transport's event loop, not handed to gRPC's default executor:
