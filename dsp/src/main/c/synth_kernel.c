@@ -16,41 +16,55 @@ _Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' g
 
 /*
  * t[index] and t[index + 1] for every lane, each pair fetched as one unaligned 64-bit element and
- * split by shuffles. PAIRS(j, k) (AVX2 and baseline) loads lane j's pair and lane k's pair into
- * one register.
+ * split by in-lane shuffles. PAIRS(j, k) loads lane j's pair and lane k's pair into one 128-bit
+ * register.
  *
  * Each pair is a plain 64-bit load, not a gather element. On AMD EPYC with AVX-512 (Zen 5),
  * sixteen loads beat two 8-lane 64-bit gathers by 1.5x (120-133 against 184-194 ns per
- * voice-block, 3 of 3 alternating runs of `dawg bench synth`), and placing them by masked
- * broadcasts rather than 128-bit inserts gained another 1.2x (90-118 against 122-132, 6 of 6);
- * without AVX-512, eight loads beat two 4-lane gathers by 18 % (7 of 7). The indices go through
- * memory, one store and then a plain 32-bit load per lane: extracting them from the register
- * took a two-uop extract and a sign extension each (13-17 % more ns per voice-block on AVX2, 5
- * of 5 alternating runs).
+ * voice-block, 3 of 3 alternating runs of `dawg bench synth`); without AVX-512, eight loads beat
+ * two 4-lane gathers by 18 % (7 of 7). The indices go through memory, one store and then one
+ * plain 64-bit load per two lanes, split by a shift: extracting them from the register took a
+ * two-uop extract and a sign extension each (13-17 % more ns per voice-block on AVX2, 5 of 5
+ * alternating runs), and a 32-bit load per lane left the load ports as the kernel's bound (on
+ * Zen 4 the 64-bit index loads took 9-11 % off the AVX-512 kernel and 5-10 % off the AVX2 one,
+ * both variants alternating in one process).
  */
-#define PAIRS(j, k) _mm_loadh_pd(_mm_load_sd((const double *)(t + at[j])), (const double *)(t + at[k]))
+INLINE uint32_t lane_index(const uint64_t *two, int lane) {
+    return lane & 1 ? (uint32_t)(two[lane / 2] >> 32) : (uint32_t)two[lane / 2];
+}
+
+INLINE __m128d pair_of_pairs(const float *t, const uint64_t *two, int j, int k) {
+    return _mm_loadh_pd(_mm_load_sd((const double *)(t + lane_index(two, j))), (const double *)(t + lane_index(two, k)));
+}
+#define PAIRS(j, k) pair_of_pairs(t, two, j, k)
 
 INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
     vu at = (vu)index;
     __asm__("" : "+m"(at)); /* keeps it in memory: gcc would turn the loads back into extracts */
+    uint64_t two[W / 2];
+    memcpy(two, &at, sizeof two);
 #if defined(__AVX512F__)
     /*
-     * pairs 0-7 and 8-15 in order, each put in its 64-bit lane by a merge-masked broadcast from
-     * memory (a load and a blend: no shuffle, unlike inserting 128-bit halves); two-source
-     * permutes then take the even and the odd floats
+     * 256-bit registers of the pairs of lanes (0, 1, 4, 5), (8, 9, 12, 13) | (2, 3, 6, 7),
+     * (10, 11, 14, 15), each pair put in its place by a merge-masked broadcast from memory (one
+     * uop at this width), then joined, so that in-lane shuffles leave the even and the odd floats
+     * in lane order. On Zen 5 masked broadcasts beat a load and a 128-bit insert per two pairs by
+     * 1.2x (90-118 against 122-132 ns per voice-block, 6 of 6), on Zen 4 by 5 %; on Zen 4 these
+     * four 256-bit chains also beat two 512-bit ones and two-source permutes by 3-5 %.
      */
-    __m512d pa = _mm512_setzero_pd(), pb = _mm512_setzero_pd();
-    for (int j = 0; j < 8; j++) {
-        double x, y;
-        memcpy(&x, t + at[j], 8);
-        memcpy(&y, t + at[j + 8], 8);
-        pa = _mm512_mask_broadcastsd_pd(pa, (__mmask8)(1u << j), _mm_set_sd(x));
-        pb = _mm512_mask_broadcastsd_pd(pb, (__mmask8)(1u << j), _mm_set_sd(y));
+    static const int lanes[4][4] = {{0, 1, 4, 5}, {8, 9, 12, 13}, {2, 3, 6, 7}, {10, 11, 14, 15}};
+    __m256d q[4];
+    for (int r = 0; r < 4; r++) q[r] = _mm256_setzero_pd();
+    for (int j = 0; j < 4; j++) {
+        for (int r = 0; r < 4; r++) {
+            double x;
+            memcpy(&x, t + lane_index(two, lanes[r][j]), 8);
+            q[r] = _mm256_mask_broadcastsd_pd(q[r], (__mmask8)(1u << j), _mm_set_sd(x));
+        }
     }
-    const __m512 a = _mm512_castpd_ps(pa), b = _mm512_castpd_ps(pb);
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
-    const __m512 l = _mm512_permutex2var_ps(a, even, b), h = _mm512_permutex2var_ps(a, odd, b);
+    const __m512 a = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(q[0]), q[1], 1));
+    const __m512 b = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(q[2]), q[3], 1));
+    const __m512 l = _mm512_shuffle_ps(a, b, 0x88), h = _mm512_shuffle_ps(a, b, 0xdd);
     memcpy(lo, &l, 64);
     memcpy(hi, &h, 64);
 #elif defined(__AVX2__)
