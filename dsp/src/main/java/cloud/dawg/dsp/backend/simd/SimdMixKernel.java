@@ -65,7 +65,7 @@ final class SimdMixKernel implements MixKernel, SvfRetune.FloatState {
     /** Cleans the staged block in place and transposes it into the tracks-in-lanes {@code in*}. */
     @Override
     public long ingest(int frames, int liveRows) {
-        long report = InputSanitiser.cleanStaged(layout, frames, liveRows);
+        long report = InputSanitiser.cleanStaged(layout, frames, liveRows, VectorUnusualScan.INSTANCE);
         StagedTranspose.moveIn(layout, frames, liveRows);
         return report;
     }
