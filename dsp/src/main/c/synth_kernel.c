@@ -27,7 +27,7 @@ _Static_assert(LANES == GROUP, "the Java layout's lane padding is the kernels' g
  * two-uop extract and a sign extension each (13-17 % more ns per voice-block on AVX2, 5 of 5
  * alternating runs), and a 32-bit load per lane left the load ports as the kernel's bound (on
  * Zen 4 the 64-bit index loads took 9-11 % off the AVX-512 kernel and 5-10 % off the AVX2 one,
- * both variants alternating in one process).
+ * both builds alternating in one process: benchmarks/c/run-synth.sh).
  */
 INLINE uint32_t lane_index(const uint64_t *two, int lane) {
     return lane & 1 ? (uint32_t)(two[lane / 2] >> 32) : (uint32_t)two[lane / 2];
