@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,19 @@ class PcmTest {
         Pcm.decode(Pcm.encode(l, r, 4), 4, Pcm.scratch(4), outL, outR);
         assertArrayEquals(l, outL);
         assertArrayEquals(r, outR);
+    }
+
+    @Test
+    void shouldPutLittleEndianFloatsLeftThenRightOnTheWire() {
+        byte[] wire = new byte[3 + Pcm.stereoBytes(2)];
+        Pcm.encode(new float[] {1f, -2f}, new float[] {0.5f, Float.intBitsToFloat(0x7fc01234)}, 2, wire, 3);
+        assertArrayEquals(new byte[] {0, 0, 0, // the offset is left alone
+                0, 0, (byte) 0x80, 0x3f, 0, 0, 0, (byte) 0xc0, // left: 1.0, -2.0
+                0, 0, 0, 0x3f, 0x34, 0x12, (byte) 0xc0, 0x7f}, wire); // right: 0.5, a NaN's payload kept
+        float[] l = new float[2], r = new float[2];
+        Pcm.decode(wire, 3, 2, 2, l, r);
+        assertArrayEquals(new float[] {1f, -2f}, l);
+        assertEquals(0x7fc01234, Float.floatToRawIntBits(r[1]));
     }
 
     @Test
