@@ -49,8 +49,9 @@ INLINE void gather_pair(const float *t, vi index, vf *lo, vf *hi) {
      * (10, 11, 14, 15), each pair put in its place by a merge-masked broadcast from memory (one
      * uop at this width), then joined, so that in-lane shuffles leave the even and the odd floats
      * in lane order. On Zen 5 masked broadcasts beat a load and a 128-bit insert per two pairs by
-     * 1.2x (90-118 against 122-132 ns per voice-block, 6 of 6), on Zen 4 by 5 %; on Zen 4 these
-     * four 256-bit chains also beat two 512-bit ones and two-source permutes by 3-5 %.
+     * 1.2x (90-118 against 122-132 ns per voice-block, 6 of 6), on Zen 4 by about 2 % in this
+     * layout; on Zen 4 these four 256-bit chains beat two 512-bit ones with two-source permutes
+     * by 5 % (medians of 40 alternations each, benchmarks/c/run-synth.sh).
      */
     static const int lanes[4][4] = {{0, 1, 4, 5}, {8, 9, 12, 13}, {2, 3, 6, 7}, {10, 11, 14, 15}};
     __m256d q[4];
