@@ -18,11 +18,14 @@ final class ReferenceVoices implements SynthKernel {
     private final SynthLayout layout;
     private final float[] tables;
     private final double[] mix;
+    private final boolean fused;
 
-    ReferenceVoices(SynthLayout layout, float[] tables) {
+    /** @param fused whether to evaluate with fused multiply-adds (only where the CPU has them: {@link ReferenceStrip#FUSED}) */
+    ReferenceVoices(SynthLayout layout, float[] tables, boolean fused) {
         this.layout = layout;
         this.tables = tables;
         this.mix = new double[layout.maxFrames()];
+        this.fused = fused;
     }
 
     @Override
@@ -54,20 +57,42 @@ final class ReferenceVoices implements SynthKernel {
         final int pos = l.getInt(I_POS, slot);
         int p0 = l.getInt(I_PHASE, slot), p1 = l.getInt(I_PHASE + 1, slot);
         double c1 = l.getDouble(D_IC1, slot), c2 = l.getDouble(D_IC2, slot);
-        for (int k = 0; k < n; k++) {
-            double x = level0 * read(t, table0, p0) + level1 * read(t, table1, p1);
-            p0 += step0; // wraps mod 2^32: the pinned phase
-            p1 += step1;
-            if (filtered) {
-                double v3 = x - c2;
-                double v1 = a1 * c1 + a2 * v3;
-                double v2 = c2 + a2 * c1 + a3 * v3;
-                c1 = 2 * v1 - c1;
-                c2 = 2 * v2 - c2;
-                x = v2;
+        if (fused) {
+            // The same voice with fused multiply-adds: the filter's state recursion is then three
+            // dependent operations per sample instead of five (2 v - s is exact either way), and
+            // the voice 1.26x faster (508 against 639 ns per voice-block, 5 of 5 alternating runs
+            // on Zen 4). Only the last bits differ (ReferenceVoicesTest).
+            for (int k = 0; k < n; k++) {
+                double x = Math.fma(level0, readFused(t, table0, p0), level1 * readFused(t, table1, p1));
+                p0 += step0;
+                p1 += step1;
+                if (filtered) {
+                    double v3 = x - c2;
+                    double v1 = Math.fma(a2, v3, a1 * c1);
+                    double v2 = Math.fma(a3, v3, Math.fma(a2, c1, c2));
+                    c1 = Math.fma(2, v1, -c1);
+                    c2 = Math.fma(2, v2, -c2);
+                    x = v2;
+                }
+                double envelope = Math.fma((double) (pos + k + 1), slope, start);
+                mix[at + k] = Math.fma(x * gain, envelope, mix[at + k]);
             }
-            double envelope = start + (double) (pos + k + 1) * slope;
-            mix[at + k] += x * gain * envelope;
+        } else {
+            for (int k = 0; k < n; k++) {
+                double x = level0 * read(t, table0, p0) + level1 * read(t, table1, p1);
+                p0 += step0; // wraps mod 2^32: the pinned phase
+                p1 += step1;
+                if (filtered) {
+                    double v3 = x - c2;
+                    double v1 = a1 * c1 + a2 * v3;
+                    double v2 = c2 + a2 * c1 + a3 * v3;
+                    c1 = 2 * v1 - c1;
+                    c2 = 2 * v2 - c2;
+                    x = v2;
+                }
+                double envelope = start + (double) (pos + k + 1) * slope;
+                mix[at + k] += x * gain * envelope;
+            }
         }
         l.setInt(I_PHASE, slot, p0);
         l.setInt(I_PHASE + 1, slot, p1);
@@ -82,6 +107,12 @@ final class ReferenceVoices implements SynthKernel {
         int index = table + (p >>> PHASE_SHIFT);
         double a = t[index];
         return a + (t[index + 1] - a) * ((p & ((1 << PHASE_SHIFT) - 1)) * PHASE_FRACTION);
+    }
+
+    private static double readFused(float[] t, int table, int p) {
+        int index = table + (p >>> PHASE_SHIFT);
+        double a = t[index];
+        return Math.fma(t[index + 1] - a, (p & ((1 << PHASE_SHIFT) - 1)) * PHASE_FRACTION, a);
     }
 
     @Override

@@ -14,6 +14,17 @@ import java.lang.foreign.MemorySegment;
 public final class ScalarBackend implements Backend {
     public static final String NAME = "scalar";
 
+    private final boolean fusedSynth;
+
+    public ScalarBackend() {
+        this(ReferenceStrip.FUSED);
+    }
+
+    /** With the synth's voices evaluated with or without fused multiply-adds (tests compare the two). */
+    ScalarBackend(boolean fusedSynth) {
+        this.fusedSynth = fusedSynth;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -32,7 +43,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public SynthKernel openSynth(SynthLayout layout, float[] tables) {
-        return new ReferenceVoices(layout, tables);
+        return new ReferenceVoices(layout, tables, fusedSynth);
     }
 
     @Override
