@@ -27,7 +27,7 @@ public final class JobPlanner {
      * Part of every output id: change it whenever the engine's output for the same input changes,
      * so a store never serves a stem the current engine would not produce.
      */
-    public static final String ENGINE_VERSION = "dawg-engine/3"; // 2: the native bus adds its partial sums as a tree; the native synth fuses its oscillator sum. 3: the scalar synth fuses multiply-adds where the CPU has them
+    public static final String ENGINE_VERSION = "dawg-engine/3"; // 2: the native bus adds its partial sums as a tree; the native synth fuses its oscillator sum. 3: the scalar synth fuses multiply-adds where the CPU has them, and the scalar compressor divides once per sample
 
     private final StemStore store;
 
