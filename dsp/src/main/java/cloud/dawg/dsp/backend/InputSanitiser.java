@@ -51,7 +51,7 @@ public final class InputSanitiser {
     /**
      * The first pass over a row of samples: whether any of {@code frames} floats from index
      * {@code from} is unusual (NaN, infinite, at least 2^20, or a flushable non-zero), exactly as
-     * {@link #SCALAR_SCAN} decides it. A backend may bring a faster one; the cleaning behind it is
+     * {@link #anyUnusual} decides it. A backend may bring a faster one; the cleaning behind it is
      * the same for every backend.
      */
     @FunctionalInterface
@@ -59,10 +59,8 @@ public final class InputSanitiser {
         boolean any(MemorySegment samples, long from, int frames);
     }
 
-    /** The scan in plain Java, one sample at a time. */
-    public static final UnusualScan SCALAR_SCAN = InputSanitiser::anyUnusual;
-
-    private static boolean anyUnusual(MemorySegment samples, long from, int frames) {
+    /** The scan in plain Java, one sample at a time: the one the scalar backend runs, and what any other must agree with. */
+    public static boolean anyUnusual(MemorySegment samples, long from, int frames) {
         int flags = 0;
         for (long at = from; at < from + frames; at++) {
             flags |= unusualFlag(samples.getAtIndex(ValueLayout.JAVA_INT, at));
