@@ -4,9 +4,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one session's work on a shared pool, never on two threads at once and never on the
- * thread that signals (a gRPC or event-loop thread). Signals that arrive while the work runs
- * make it run once more; nothing is allocated per signal.
+ * Runs one session's work on a shared pool, never on two threads at once. A {@link #signal}
+ * never runs it on the signalling thread (a gRPC or event-loop thread); {@link #runHere} does,
+ * when no other thread is running it (see {@link InlineBlocks} for when that is worth it).
+ * Signals that arrive while the work runs make it run once more; nothing is allocated per signal.
  */
 public final class SerialRunner implements Runnable {
     private final AtomicInteger signals = new AtomicInteger();
@@ -22,6 +23,16 @@ public final class SerialRunner implements Runnable {
     public void signal() {
         if (signals.getAndIncrement() == 0) {
             pool.execute(this);
+        }
+    }
+
+    /**
+     * Runs the work now on the calling thread unless another thread is running it, in which case
+     * that thread runs it once more.
+     */
+    public void runHere() {
+        if (signals.getAndIncrement() == 0) {
+            run();
         }
     }
 
