@@ -11,6 +11,7 @@ import cloud.dawg.proto.v1.MixResponse;
 import cloud.dawg.proto.v1.TrackAudio;
 import cloud.dawg.service.Admission;
 import cloud.dawg.service.BlockMetrics;
+import cloud.dawg.service.InlineBlocks;
 import cloud.dawg.service.Outbound;
 import cloud.dawg.service.Pcm;
 import cloud.dawg.service.RealtimeLoad;
@@ -66,7 +67,7 @@ public class LiveMixBlockBenchmark {
                 new RealtimeLoad(1));
         MixOutbound out = new MixOutbound(new Outbound<>(new AlwaysReadyStream<MixResponse>(blackhole::consume), metrics, Outbound.DEFAULT_THRESHOLD_BYTES));
         session = new LiveMix("bench", 48000, FRAMES, TRACKS, TimeUnit.MILLISECONDS.toNanos(3),
-                BackendChain.only(Backends.byName(backend)), out, metrics, new Admission(1000), Runnable::run, timer);
+                BackendChain.only(Backends.byName(backend)), out, metrics, new Admission(1000), Runnable::run, InlineBlocks.never(), timer);
         StripSettings strip = StripSettings.DEFAULT
                 .withEq(new EqSettings(true, new EqBand(100, 3, 0.7), new EqBand(1000, -2, 1), new EqBand(8000, 2, 0.7)))
                 .withComp(new CompressorSettings(true, -18, 4));

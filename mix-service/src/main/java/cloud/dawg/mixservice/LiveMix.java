@@ -16,6 +16,7 @@ import cloud.dawg.proto.v1.TrackMeter;
 import cloud.dawg.service.Admission;
 import cloud.dawg.service.BlockMetrics;
 import cloud.dawg.service.CpuClock;
+import cloud.dawg.service.InlineBlocks;
 import cloud.dawg.service.Pcm;
 import cloud.dawg.service.SerialRunner;
 
@@ -34,9 +35,10 @@ import java.util.function.Consumer;
  *
  * <p>Two sides touch it. The gRPC thread calls {@link #audio} and {@link #change}: audio is
  * decoded straight into a ring of preallocated block buffers under a short lock; changes are
- * queued. The session's {@link SerialRunner} does everything else on the worker pool: applies
- * changes between blocks, runs the engine and replies. Nothing on that path allocates except the
- * reply messages themselves.
+ * queued. The session's {@link SerialRunner} does everything else, one thread at a time: applies
+ * changes between blocks, runs the engine and replies. It runs on the gRPC thread itself when the
+ * audio completes a block and {@link InlineBlocks} allows it, otherwise (and for deadlines and
+ * changes) on the worker pool. Nothing on that path allocates except the reply messages themselves.
  */
 final class LiveMix {
     /**
@@ -103,6 +105,7 @@ final class LiveMix {
     private final Admission admission;
     private final ScheduledExecutorService timer;
     private final SerialRunner runner;
+    private final InlineBlocks inline;
     private final Runnable signal;
 
     // guarded by lock: the gRPC side's view
@@ -126,10 +129,12 @@ final class LiveMix {
     private long sanitisedSeen;
     private int fallbacksSeen;
     private boolean finished;
+    private volatile long lastBlockNanos; // wall time of the last block, read by the gRPC side
     private final java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
 
     LiveMix(String sessionId, int sampleRate, int frames, int capacity, long deadlineNanos, BackendChain chain,
-            MixOutbound out, BlockMetrics metrics, Admission admission, Executor workers, ScheduledExecutorService timer) {
+            MixOutbound out, BlockMetrics metrics, Admission admission, Executor workers, InlineBlocks inline,
+            ScheduledExecutorService timer) {
         this.sessionId = sessionId;
         this.sampleRate = sampleRate;
         this.frames = frames;
@@ -142,6 +147,7 @@ final class LiveMix {
         this.timer = timer;
         this.runner = new SerialRunner(workers, this::drain);
         this.signal = runner::signal;
+        this.inline = inline;
         this.window = Math.clamp((long) Math.ceil(WINDOW_SECONDS * sampleRate / frames), MIN_WINDOW, MAX_WINDOW);
         this.windowNanos = (long) window * frames * 1_000_000_000L / sampleRate;
         this.ring = new Pending[window];
@@ -214,12 +220,21 @@ final class LiveMix {
         runner.signal();
     }
 
-    /** Takes one message of audio: decodes each track into its ring entry and signals the worker when the block is complete. */
+    /**
+     * Takes one message of audio: decodes each track into its ring entry and, when that completes
+     * the block, mixes it here or on the worker pool, as {@link InlineBlocks} decides.
+     */
     void audio(BlockAudio audio) {
+        if (assemble(audio)) {
+            inline.run(runner, lastBlockNanos);
+        }
+    }
+
+    private boolean assemble(BlockAudio audio) {
         long sequence = audio.getSequence();
         synchronized (lock) {
             if (closed) {
-                return;
+                return false;
             }
             if (nextSequence < 0) {
                 nextSequence = sequence;
@@ -228,7 +243,7 @@ final class LiveMix {
                 metrics.droppedStale();
                 out.event(MixEvent.Kind.LATE_AUDIO, "audio for block " + sequence + " arrived after it was mixed (next is "
                         + nextSequence + "); dropped", null, sequence);
-                return;
+                return false;
             }
             long now = System.nanoTime();
             boolean ahead = sequence >= nextSequence + window;
@@ -242,7 +257,7 @@ final class LiveMix {
                 metrics.droppedAhead();
                 out.event(MixEvent.Kind.ERROR, "audio for block " + sequence + " is more than " + window
                         + " blocks ahead of the next block to mix (" + nextSequence + "); dropped", null, sequence);
-                return;
+                return false;
             }
             lastInWindow = now;
             if (pending.state == State.FREE || pending.sequence != sequence) {
@@ -268,14 +283,12 @@ final class LiveMix {
                 track.arrived[index] = sequence;
             }
             boolean complete = complete(pending, index);
-            if (complete) {
-                runner.signal();
-            }
             if ((!complete || sequence > nextSequence) && !pending.timerArmed) {
                 // incomplete, or complete behind a block that has not arrived: either way due at the deadline
                 pending.timerArmed = true;
                 timer.schedule(signal, deadlineNanos, TimeUnit.NANOSECONDS);
             }
+            return complete;
         }
     }
 
@@ -426,7 +439,9 @@ final class LiveMix {
         if (missing > 0) {
             metrics.late();
         }
-        metrics.recordBlock(System.nanoTime() - wall, CpuClock.nanos() - cpu);
+        long took = System.nanoTime() - wall;
+        lastBlockNanos = took;
+        metrics.recordBlock(took, CpuClock.nanos() - cpu);
     }
 
     private MonitorBlock monitor(Monitor m) {

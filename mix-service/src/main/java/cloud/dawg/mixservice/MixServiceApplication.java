@@ -5,6 +5,7 @@ import cloud.dawg.selector.Engine;
 import cloud.dawg.service.Admission;
 import cloud.dawg.service.BlockMetrics;
 import cloud.dawg.service.BlockWorkers;
+import cloud.dawg.service.InlineBlocks;
 import cloud.dawg.service.RealtimeLoad;
 import cloud.dawg.service.SelectedBackend;
 import cloud.dawg.service.ServiceDefaults;
@@ -68,7 +69,9 @@ public class MixServiceApplication {
     MixServiceContext mixServiceContext(SelectedBackend backend, MeterRegistry registry, @Qualifier("mixWorkers") ExecutorService mixWorkers,
                                         ScheduledThreadPoolExecutor mixDeadlines,
                                         @Value("${dawg.mix.session-capacity:64}") int sessionCapacity,
-                                        @Value("${dawg.mix.reference-block-nanos:2666667}") long blockNanos) {
+                                        @Value("${dawg.mix.reference-block-nanos:2666667}") long blockNanos,
+                                        @Value("${dawg.live.inline-share:0.5}") double inlineShare,
+                                        @Value("${dawg.live.inline-longest-block-micros:200}") long inlineLongestMicros) {
         Admission admission = new Admission(backend.capacity());
         BlockMetrics metrics = new BlockMetrics(registry, "mix-service", backend.backend(), backend.isa(), blockNanos,
                 new RealtimeLoad(backend.usableCores()));
@@ -77,7 +80,8 @@ public class MixServiceApplication {
         metrics.gauge("dawg.capacity", "Tracks this instance admits (backend-selector capacity at its target load)", admission, Admission::capacity);
         BackendChain chain = backend.chain((engine, from, to, cause) ->
                 LOG.warn("{} engine fell back from {} to {}: {}", engine, from, to, cause));
-        return new MixServiceContext(backend, chain, admission, metrics, mixWorkers, mixDeadlines, sessionCapacity);
+        return new MixServiceContext(backend, chain, admission, metrics, mixWorkers,
+                new InlineBlocks(inlineShare, inlineLongestMicros * 1000), mixDeadlines, sessionCapacity);
     }
 
     /** This instance's render worker, when a Kafka bootstrap server is configured (docs/render-jobs.md). */

@@ -101,7 +101,7 @@ final class MixStream implements StreamObserver<MixRequest> {
                 : context.defaultDeadlineNanos(sampleRate, frames);
         try {
             session = new LiveMix(id, sampleRate, frames, capacity, deadline, context.chain(), out, context.metrics(),
-                    context.admission(), context.workers(), context.timer());
+                    context.admission(), context.workers(), context.inline(), context.timer());
         } catch (RuntimeException e) {
             context.admission().release(strips.length);
             context.admission().close(id);
