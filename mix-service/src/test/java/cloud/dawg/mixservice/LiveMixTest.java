@@ -7,6 +7,7 @@ import cloud.dawg.proto.v1.BlockAudio;
 import cloud.dawg.proto.v1.MixResponse;
 import cloud.dawg.proto.v1.TrackAudio;
 import cloud.dawg.service.Admission;
+import cloud.dawg.service.AlwaysReadyStream;
 import cloud.dawg.service.BlockMetrics;
 import cloud.dawg.service.InlineBlocks;
 import cloud.dawg.service.Outbound;

@@ -11,6 +11,7 @@ import cloud.dawg.proto.v1.SynthResponse;
 import cloud.dawg.service.Admission;
 import cloud.dawg.service.BlockMetrics;
 import cloud.dawg.service.CpuClock;
+import cloud.dawg.service.InlineBlocks;
 import cloud.dawg.service.Outbound;
 import cloud.dawg.service.Pcm;
 import cloud.dawg.service.SerialRunner;
@@ -20,7 +21,9 @@ import java.util.concurrent.Executor;
 
 /**
  * One live instrument: render requests are queued by the gRPC thread and rendered in order by the
- * instrument's {@link SerialRunner} on the worker pool, each answered by one block.
+ * instrument's {@link SerialRunner}, each answered by one block. The runner runs on the gRPC
+ * thread itself when {@link InlineBlocks} allows it (saving the hand-off to a worker and back),
+ * otherwise on the worker pool.
  */
 final class LiveInstrument {
     /** Render requests that may wait; beyond this the client is far ahead of real time. */
@@ -35,14 +38,16 @@ final class LiveInstrument {
     private final Admission admission;
     private final int voices;
     private final SerialRunner runner;
+    private final InlineBlocks inline;
     private final ConcurrentLinkedQueue<RenderBlock> queue = new ConcurrentLinkedQueue<>();
     private final float[] left, right;
     private volatile boolean closed;
     private boolean finished;
-    private int queued; // approximate, gRPC side
+    private volatile long lastBlockNanos; // wall time of the last block, read by the gRPC side
 
     LiveInstrument(String sessionId, int trackId, InstrumentSettings instrument, int sampleRate, int frames, BackendChain chain,
-                   Outbound<SynthResponse> out, BlockMetrics metrics, Admission admission, Executor workers) {
+                   Outbound<SynthResponse> out, BlockMetrics metrics, Admission admission, Executor workers,
+                   InlineBlocks inline) {
         this.sessionId = sessionId;
         this.trackId = trackId;
         this.frames = frames;
@@ -52,6 +57,7 @@ final class LiveInstrument {
         this.admission = admission;
         this.voices = instrument.maxVoices();
         this.runner = new SerialRunner(workers, this::drain);
+        this.inline = inline;
         this.left = new float[frames];
         this.right = new float[frames];
     }
@@ -59,7 +65,10 @@ final class LiveInstrument {
     String backend() { return engine.backend(); }
     int activeVoices() { return engine.activeVoices(); }
 
-    /** Queues a render request; refuses (with an error reply) when the client is far ahead. */
+    /**
+     * Queues a render request and renders it here or on the worker pool, as {@link InlineBlocks}
+     * decides; refuses (with an error reply) when the client is far ahead.
+     */
     void render(RenderBlock request) {
         if (queue.size() >= MAX_QUEUED) {
             metrics.droppedAhead();
@@ -68,7 +77,7 @@ final class LiveInstrument {
             return;
         }
         queue.add(request);
-        runner.signal();
+        inline.run(runner, lastBlockNanos);
     }
 
     void close() {
@@ -108,7 +117,9 @@ final class LiveInstrument {
         engine.process(left, right, 0, frames);
         out.sendDroppable(SynthResponse.newBuilder().setBlock(RenderedBlock.newBuilder().setSequence(request.getSequence())
                 .setPcm(Pcm.encode(left, right, frames)).setActiveVoices(engine.activeVoices())).build());
-        metrics.recordBlock(System.nanoTime() - wall, CpuClock.nanos() - cpu);
+        long took = System.nanoTime() - wall;
+        lastBlockNanos = took;
+        metrics.recordBlock(took, CpuClock.nanos() - cpu);
     }
 
     private void apply(NoteEvent e) {

@@ -5,6 +5,7 @@ import cloud.dawg.selector.Engine;
 import cloud.dawg.service.Admission;
 import cloud.dawg.service.BlockMetrics;
 import cloud.dawg.service.BlockWorkers;
+import cloud.dawg.service.InlineBlocks;
 import cloud.dawg.service.RealtimeLoad;
 import cloud.dawg.service.SelectedBackend;
 import cloud.dawg.service.ServiceDefaults;
@@ -53,13 +54,16 @@ public class SynthServiceApplication {
 
     @Bean
     SynthServiceContext synthServiceContext(SelectedBackend backend, MeterRegistry registry, ExecutorService synthWorkers,
-                                            @Value("${dawg.synth.reference-block-nanos:2666667}") long blockNanos) {
+                                            @Value("${dawg.synth.reference-block-nanos:2666667}") long blockNanos,
+                                            @Value("${dawg.live.inline-share:0.5}") double inlineShare,
+                                            @Value("${dawg.live.inline-longest-block-micros:200}") long inlineLongestMicros) {
         Admission admission = new Admission(backend.capacity());
         BlockMetrics metrics = new BlockMetrics(registry, "synth-service", backend.backend(), backend.isa(), blockNanos,
                 new RealtimeLoad(backend.usableCores()));
         BackendChain chain = backend.chain((engine, from, to, cause) ->
                 LOG.warn("{} engine fell back from {} to {}: {}", engine, from, to, cause));
-        SynthServiceContext context = new SynthServiceContext(backend, chain, admission, metrics, synthWorkers);
+        SynthServiceContext context = new SynthServiceContext(backend, chain, admission, metrics, synthWorkers,
+                new InlineBlocks(inlineShare, inlineLongestMicros * 1000));
         metrics.gauge("dawg.sessions.active", "Instruments open on this instance", admission, Admission::sessions);
         metrics.gauge("dawg.voices.pooled", "Voices preallocated by the open instruments (what admission counts)", admission, Admission::inUse);
         metrics.gauge("dawg.voices.active", "Voices sounding now", context, SynthServiceContext::activeVoices);

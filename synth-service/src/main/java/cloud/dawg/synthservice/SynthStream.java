@@ -79,7 +79,7 @@ final class SynthStream implements StreamObserver<SynthRequest> {
             return;
         }
         instrument = new LiveInstrument(open.getSessionId(), open.getTrackId(), settings, sampleRate, frames, context.chain(),
-                out, context.metrics(), context.admission(), context.workers());
+                out, context.metrics(), context.admission(), context.workers(), context.inline());
         context.opened(instrument);
         out.send(SynthResponse.newBuilder().setOpened(InstrumentOpened.newBuilder()
                 .setBackend(instrument.backend()).setIsa(context.backend().isa())).build());

@@ -1,12 +1,13 @@
-package cloud.dawg.mixservice;
+package cloud.dawg.service;
 
 import io.grpc.stub.ServerCallStreamObserver;
 
 import java.util.function.Consumer;
 
 /**
- * A reply stream without a transport: always ready, every reply handed to a consumer. For driving
- * {@link LiveMix} on the calling thread (LiveMixTest, and LiveMixBlockBenchmark through the test jar).
+ * A reply stream without a transport: always ready, every reply handed to a consumer. For driving a
+ * live session on the calling thread (the services' LiveMixTest and LiveInstrumentTest, and
+ * LiveMixBlockBenchmark, through this module's test jar).
  */
 public final class AlwaysReadyStream<T> extends ServerCallStreamObserver<T> {
     private final Consumer<T> replies;
