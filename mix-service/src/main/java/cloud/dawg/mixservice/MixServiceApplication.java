@@ -70,7 +70,7 @@ public class MixServiceApplication {
                                         ScheduledThreadPoolExecutor mixDeadlines,
                                         @Value("${dawg.mix.session-capacity:64}") int sessionCapacity,
                                         @Value("${dawg.mix.reference-block-nanos:2666667}") long blockNanos,
-                                        @Value("${dawg.live.inline-share:0.5}") double inlineShare,
+                                        @Value("${dawg.live.inline-share:0}") double inlineShare,
                                         @Value("${dawg.live.inline-longest-block-micros:200}") long inlineLongestMicros) {
         Admission admission = new Admission(backend.capacity());
         BlockMetrics metrics = new BlockMetrics(registry, "mix-service", backend.backend(), backend.isa(), blockNanos,

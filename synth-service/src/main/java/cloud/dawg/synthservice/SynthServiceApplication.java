@@ -55,7 +55,7 @@ public class SynthServiceApplication {
     @Bean
     SynthServiceContext synthServiceContext(SelectedBackend backend, MeterRegistry registry, ExecutorService synthWorkers,
                                             @Value("${dawg.synth.reference-block-nanos:2666667}") long blockNanos,
-                                            @Value("${dawg.live.inline-share:0.5}") double inlineShare,
+                                            @Value("${dawg.live.inline-share:0}") double inlineShare,
                                             @Value("${dawg.live.inline-longest-block-micros:200}") long inlineLongestMicros) {
         Admission admission = new Admission(backend.capacity());
         BlockMetrics metrics = new BlockMetrics(registry, "synth-service", backend.backend(), backend.isa(), blockNanos,

@@ -47,8 +47,10 @@ final class LiveStack implements AutoCloseable {
         synthHttp = freePort();
         gatewayHttp = freePort();
         gatewayGrpc = freePort();
+        // mix-service mixes complete blocks on its event loop (InlineBlocks, off by default) and
+        // synth-service keeps the default, so the suite drives both ways through real sockets
         mix = MixServiceApplication.start("--server.port=" + mixHttp, "--spring.grpc.server.port=" + mixGrpc,
-                "--dawg.mix.capacity=" + MIX_CAPACITY, render, storeArg);
+                "--dawg.mix.capacity=" + MIX_CAPACITY, "--dawg.live.inline-share=0.5", render, storeArg);
         synth = SynthServiceApplication.start("--server.port=" + synthHttp, "--spring.grpc.server.port=" + synthGrpc, render, storeArg);
         gateway = GatewayApplication.start("--server.port=" + gatewayHttp, "--spring.grpc.server.port=" + gatewayGrpc, "--dawg.gateway.max-frame-bytes=" + MAX_FRAME_BYTES, "--dawg.gateway.mix-targets=localhost:" + mixGrpc,
                 "--dawg.gateway.synth-targets=localhost:" + synthGrpc, render, storeArg, "--dawg.render.backend=" + backend);
