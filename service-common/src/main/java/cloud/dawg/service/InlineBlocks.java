@@ -8,7 +8,9 @@ package cloud.dawg.service;
  * less than a share of its recent time on such blocks, and only for sessions whose blocks are
  * short: one connection carries many sessions on one event loop, and a loop busy mixing would
  * delay every other session's audio behind it, where the pool spreads them over the cores.
- * Nothing is allocated per block (one small array per thread, once).
+ * Nothing is allocated per block (one small array per thread, once). The services leave it off
+ * by default: measured on 2 cores it saved CPU but raised late blocks at 16 sessions
+ * (docs/BENCHMARKS.md, live blocks on the gRPC thread).
  */
 public final class InlineBlocks {
     /** The span over which a thread's share of inline work is measured. */
