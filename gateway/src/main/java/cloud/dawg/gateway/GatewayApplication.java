@@ -107,6 +107,9 @@ public class GatewayApplication implements WebFluxConfigurer {
         FunctionCounter.builder("dawg.gateway.blocks.dropped", drops, ParticipantDrops::count)
                 .description("Mix frames dropped because a participant did not keep up (only that participant loses them)")
                 .tags("service", "gateway", "reason", "participant-slow").register(meters);
+        FunctionCounter.builder("dawg.gateway.blocks.dropped", registry, SessionRegistry::audioDroppedForMix)
+                .description("Audio blocks not sent to the mix-service because its stream was still full (the mix counts them late)")
+                .tags("service", "gateway", "reason", "mix-service-slow").register(meters);
         return drops;
     }
 

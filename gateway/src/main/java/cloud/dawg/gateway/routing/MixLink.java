@@ -16,7 +16,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** The gateway's end of one session's Mix stream. */
 public final class MixLink {
@@ -33,18 +33,19 @@ public final class MixLink {
     }
 
     /** Blocks of audio that may wait in the transport to the service; beyond that, audio is dropped rather than queued. */
-    static final int BLOCKS_IN_FLIGHT = 4;
+    public static final int BLOCKS_IN_FLIGHT = 4;
     /** The Mix method with its requests (a block's audio, ~8 KB) serialised through a reused buffer. */
     private static final MethodDescriptor<MixRequest, MixResponse> MIX = MixServiceGrpc.getMixMethod().toBuilder(
             ReusedSerialisation.of(MixServiceGrpc.getMixMethod().getRequestMarshaller()),
             MixServiceGrpc.getMixMethod().getResponseMarshaller()).build();
 
     private final String target;
-    private final AtomicLong dropped = new AtomicLong();
+    private final LongAdder dropped;
     private final ServiceStream<MixRequest, MixResponse, MixOpened> stream;
 
-    private MixLink(String target, Listener listener) {
+    private MixLink(String target, Listener listener, LongAdder dropped) {
         this.target = target;
+        this.dropped = dropped;
         this.stream = new ServiceStream<>("mix", r -> r.hasOpened() ? r.getOpened() : null, r -> {
             switch (r.getKindCase()) {
                 case BLOCK -> listener.block(r.getBlock());
@@ -55,9 +56,12 @@ public final class MixLink {
         }, listener::closed);
     }
 
-    /** Opens the stream; the future completes with the service's answer or fails with its status. */
-    public static MixLink open(Channel channel, String target, OpenMix open, Listener listener) {
-        MixLink link = new MixLink(target, listener);
+    /**
+     * Opens the stream; the future completes with the service's answer or fails with its status.
+     * {@code dropped} counts the audio messages this link drops (shared by the links of one gateway).
+     */
+    public static MixLink open(Channel channel, String target, OpenMix open, Listener listener, LongAdder dropped) {
+        MixLink link = new MixLink(target, listener, dropped);
         int blockBytes = open.getTracksCount() * (8 * open.getBlockSize() + 16) + 64;
         CallOptions options = CallOptions.DEFAULT.withOnReadyThreshold(BLOCKS_IN_FLIGHT * Math.max(blockBytes, 8 * open.getBlockSize() + 80));
         ClientCalls.asyncBidiStreamingCall(channel.newCall(MIX, options), link.stream);
@@ -67,9 +71,6 @@ public final class MixLink {
 
     public CompletableFuture<MixOpened> opened() { return stream.opened(); }
     public String target() { return target; }
-    /** Audio messages dropped because the stream to the service was over its threshold. */
-    public long dropped() { return dropped.get(); }
-
     public void send(MixRequest request) {
         stream.send(request);
     }
@@ -77,7 +78,7 @@ public final class MixLink {
     /** Sends audio unless the service is not keeping up, in which case it is dropped and counted. */
     public boolean sendAudio(MixRequest request) {
         if (!stream.sendIfReady(request)) {
-            dropped.incrementAndGet();
+            dropped.increment();
             return false;
         }
         return true;

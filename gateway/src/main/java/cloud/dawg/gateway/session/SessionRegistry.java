@@ -46,6 +46,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
     private final InstanceRouter mixRouter, synthRouter;
     private final ServiceChannels channels;
+    private final java.util.concurrent.atomic.LongAdder audioDroppedForMix = new java.util.concurrent.atomic.LongAdder();
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.ExecutorService opener = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
@@ -53,6 +54,11 @@ public final class SessionRegistry implements AutoCloseable {
         this.mixRouter = mixRouter;
         this.synthRouter = synthRouter;
         this.channels = channels;
+    }
+
+    /** Audio blocks not sent to a mix-service because its stream held {@link MixLink#BLOCKS_IN_FLIGHT} blocks already. */
+    public long audioDroppedForMix() {
+        return audioDroppedForMix.sum();
     }
 
     public Optional<LiveSession> get(String id) {
@@ -106,7 +112,7 @@ public final class SessionRegistry implements AutoCloseable {
         List<String> candidates = mixRouter.candidates(session.id());
         StringBuilder refusals = new StringBuilder();
         for (String target : candidates) {
-            MixLink link = MixLink.open(channels.to(target), target, open.build(), session.mixListener());
+            MixLink link = MixLink.open(channels.to(target), target, open.build(), session.mixListener(), audioDroppedForMix);
             try {
                 MixOpened opened = link.opened().get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 session.attach(link, opened.getBackend());
