@@ -95,6 +95,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         int blocks = warmBlocks + (int) (seconds * 1_000_000_000L / blockNanos);
         String before = mixMetrics();
         double lateBefore = metric(before, "dawg_blocks_late_total"), droppedBefore = metric(before, "dawg_blocks_dropped_total");
+        double gatewayDroppedBefore = gatewayAudioDropped(client);
 
         List<Run> runs = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
@@ -127,6 +128,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         double load = metric(after, "dawg_realtime_load");
         double late = metric(after, "dawg_blocks_late_total") - lateBefore;
         double serviceDropped = metric(after, "dawg_blocks_dropped_total") - droppedBefore;
+        double gatewayDropped = gatewayAudioDropped(client) - gatewayDroppedBefore;
         runs.forEach(Run::close);
 
         long[] rtt = runs.stream().flatMapToLong(r -> Arrays.stream(r.measuredRtts())).sorted().toArray();
@@ -142,7 +144,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                 .put("idleWakeUpOvershootP50Ms", percentile(idleOvershoot, 0.50))
                 .put("idleWakeUpOvershootP99Ms", percentile(idleOvershoot, 0.99))
                 .put("sendLatenessP50Ms", percentile(sendLateness, 0.50)).put("sendLatenessP99Ms", percentile(sendLateness, 0.99))
-                .put("lateBlocks", late).put("serviceDroppedBlocks", serviceDropped).put("mixRealtimeLoad", load);
+                .put("lateBlocks", late).put("serviceDroppedBlocks", serviceDropped)
+                .put("gatewayDroppedAudioBlocks", gatewayDropped).put("mixRealtimeLoad", load);
         if (json) {
             System.out.println(out.toPrettyString());
         } else {
@@ -153,7 +156,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                             + "the senders sent p50 %.3f / p99 %.3f ms after their block's time under this load%n",
                     out.get("idleWakeUpOvershootP50Ms").asDouble(), out.get("idleWakeUpOvershootP99Ms").asDouble(),
                     out.get("sendLatenessP50Ms").asDouble(), out.get("sendLatenessP99Ms").asDouble());
-            System.out.printf("mix-service: %.0f late blocks, %.0f dropped blocks, realtime load %.3f (last 5 s)%n", late, serviceDropped, load);
+            System.out.printf("mix-service: %.0f late blocks, %.0f dropped blocks, realtime load %.3f (last 5 s); "
+                    + "gateway: %.0f audio blocks dropped for a slow mix-service%n", late, serviceDropped, load, gatewayDropped);
         }
         return 0;
     }
@@ -190,12 +194,26 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
     }
 
+    /** Audio blocks the gateway did not forward because the mix-service's stream was full, or NaN when unreadable. */
+    private static double gatewayAudioDropped(GatewayClient gateway) {
+        try {
+            return metric(gateway.getText("/actuator/prometheus"), "dawg_gateway_blocks_dropped_total", "reason=\"mix-service-slow\"");
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
     /** The sum of a metric's samples over its tags. */
     private static double metric(String prometheus, String name) {
+        return metric(prometheus, name, "");
+    }
+
+    /** The sum of a metric's samples whose tags contain {@code tag}. */
+    private static double metric(String prometheus, String name, String tag) {
         if (prometheus == null) {
             return Double.NaN;
         }
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} ([0-9.eE+-]+)$").matcher(prometheus);
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(tag) + "[^}]*} ([0-9.eE+-]+)$").matcher(prometheus);
         double sum = 0;
         while (m.find()) {
             sum += Double.parseDouble(m.group(1));

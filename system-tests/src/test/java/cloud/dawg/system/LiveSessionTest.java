@@ -259,7 +259,9 @@ class LiveSessionTest {
         }
         String gw = gateway.getText("/actuator/prometheus");
         assertTrue(gw.contains("dawg_gateway_sessions_active"), "gateway exports its sessions");
-        assertTrue(gw.contains("dawg_gateway_blocks_dropped_total"), "gateway exports its drops");
+        for (String reason : List.of("participant-slow", "mix-service-slow")) {
+            assertTrue(gw.contains("reason=\"" + reason + "\""), "gateway exports its drops for " + reason);
+        }
     }
 
     private static double peak(float[][] lr) {

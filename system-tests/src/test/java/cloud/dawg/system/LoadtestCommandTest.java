@@ -42,6 +42,8 @@ class LoadtestCommandTest {
         double send50 = r.get("sendLatenessP50Ms").asDouble(), send99 = r.get("sendLatenessP99Ms").asDouble();
         assertTrue(send50 >= 0 && send50 <= send99 && send99 < 1000, r.toString());
         assertTrue(r.get("mixRealtimeLoad").asDouble() >= 0, "the mix-service's metrics were read: " + r);
+        double gatewayDropped = r.get("gatewayDroppedAudioBlocks").asDouble();
+        assertTrue(gatewayDropped >= 0 && gatewayDropped < 2 * 375, "the gateway's metrics were read: " + r);
         double tracksAfter = Double.NaN;
         for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until; Thread.sleep(50)) {
             tracksAfter = Sessions.metric(stack.mixHttp().getText("/actuator/prometheus"), "dawg_tracks_active");
