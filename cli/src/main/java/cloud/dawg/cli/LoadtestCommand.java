@@ -93,9 +93,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         long blockNanos = block * 1_000_000_000L / rate;
         int warmBlocks = (int) (warmupSeconds * 1_000_000_000L / blockNanos);
         int blocks = warmBlocks + (int) (seconds * 1_000_000_000L / blockNanos);
-        String before = mixMetrics();
-        double lateBefore = metric(before, "dawg_blocks_late_total"), droppedBefore = metric(before, "dawg_blocks_dropped_total");
-        double gatewayDroppedBefore = gatewayAudioDropped(client);
+        Counts initial = counts(client);
 
         List<Run> runs = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
@@ -122,13 +120,21 @@ public final class LoadtestCommand implements Callable<Integer> {
                 done.countDown();
             });
         }
+        // the services' counters are read again when the warm-up has ended for every session (to within a block), so
+        // that late and dropped blocks cover the same blocks as the round trips
+        long warmEnd = start + warmBlocks * blockNanos + blockNanos;
+        for (long wait; (wait = warmEnd - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(wait);
+        }
+        Counts measuredFrom = warmBlocks == 0 ? initial : counts(client);
         done.await();
         Thread.sleep(300); // the last replies
-        String after = mixMetrics();
-        double load = metric(after, "dawg_realtime_load");
-        double late = metric(after, "dawg_blocks_late_total") - lateBefore;
-        double serviceDropped = metric(after, "dawg_blocks_dropped_total") - droppedBefore;
-        double gatewayDropped = gatewayAudioDropped(client) - gatewayDroppedBefore;
+        Counts end = counts(client);
+        double load = end.realtimeLoad;
+        double late = end.late - measuredFrom.late;
+        double serviceDropped = end.serviceDropped - measuredFrom.serviceDropped;
+        double gatewayDropped = end.gatewayDropped - measuredFrom.gatewayDropped;
+        double warmupLate = measuredFrom.late - initial.late;
         runs.forEach(Run::close);
 
         long[] rtt = runs.stream().flatMapToLong(r -> Arrays.stream(r.measuredRtts())).sorted().toArray();
@@ -145,7 +151,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 .put("idleWakeUpOvershootP99Ms", percentile(idleOvershoot, 0.99))
                 .put("sendLatenessP50Ms", percentile(sendLateness, 0.50)).put("sendLatenessP99Ms", percentile(sendLateness, 0.99))
                 .put("lateBlocks", late).put("serviceDroppedBlocks", serviceDropped)
-                .put("gatewayDroppedAudioBlocks", gatewayDropped).put("mixRealtimeLoad", load);
+                .put("gatewayDroppedAudioBlocks", gatewayDropped).put("warmupLateBlocks", warmupLate).put("mixRealtimeLoad", load);
         if (json) {
             System.out.println(out.toPrettyString());
         } else {
@@ -157,7 +163,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                     out.get("idleWakeUpOvershootP50Ms").asDouble(), out.get("idleWakeUpOvershootP99Ms").asDouble(),
                     out.get("sendLatenessP50Ms").asDouble(), out.get("sendLatenessP99Ms").asDouble());
             System.out.printf("mix-service: %.0f late blocks, %.0f dropped blocks, realtime load %.3f (last 5 s); "
-                    + "gateway: %.0f audio blocks dropped for a slow mix-service%n", late, serviceDropped, load, gatewayDropped);
+                            + "gateway: %.0f audio blocks dropped for a slow mix-service; %.0f late blocks during the warm-up%n",
+                    late, serviceDropped, load, gatewayDropped, warmupLate);
         }
         return 0;
     }
@@ -183,6 +190,16 @@ public final class LoadtestCommand implements Callable<Integer> {
             return Double.NaN;
         }
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    /** The services' counters at one moment (NaN where a service could not be read). */
+    private record Counts(double late, double serviceDropped, double realtimeLoad, double gatewayDropped) {
+    }
+
+    private Counts counts(GatewayClient gateway) {
+        String mix = mixMetrics();
+        return new Counts(metric(mix, "dawg_blocks_late_total"), metric(mix, "dawg_blocks_dropped_total"),
+                metric(mix, "dawg_realtime_load"), gatewayAudioDropped(gateway));
     }
 
     /** The mix-service's Prometheus text, or null when it cannot be read (its figures are then NaN). */

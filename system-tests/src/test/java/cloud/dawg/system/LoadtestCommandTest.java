@@ -44,6 +44,8 @@ class LoadtestCommandTest {
         assertTrue(r.get("mixRealtimeLoad").asDouble() >= 0, "the mix-service's metrics were read: " + r);
         double gatewayDropped = r.get("gatewayDroppedAudioBlocks").asDouble();
         assertTrue(gatewayDropped >= 0 && gatewayDropped < 2 * 375, "the gateway's metrics were read: " + r);
+        double warmupLate = r.get("warmupLateBlocks").asDouble(), late = r.get("lateBlocks").asDouble();
+        assertTrue(warmupLate >= 0 && late >= 0 && warmupLate + late <= 2 * 2 * 375, "late blocks split at the warm-up's end: " + r);
         double tracksAfter = Double.NaN;
         for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until; Thread.sleep(50)) {
             tracksAfter = Sessions.metric(stack.mixHttp().getText("/actuator/prometheus"), "dawg_tracks_active");
