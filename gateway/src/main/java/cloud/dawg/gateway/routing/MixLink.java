@@ -34,6 +34,8 @@ public final class MixLink {
 
     /** Blocks of audio that may wait in the transport to the service; beyond that, audio is dropped rather than queued. */
     public static final int BLOCKS_IN_FLIGHT = 4;
+    /** Blocks a client's burst may add past {@link #BLOCKS_IN_FLIGHT}, within one block's time, before audio is dropped. */
+    public static final int BURST_BLOCKS = 8;
     /** The Mix method with its requests (a block's audio, ~8 KB) serialised through a reused buffer. */
     private static final MethodDescriptor<MixRequest, MixResponse> MIX = MixServiceGrpc.getMixMethod().toBuilder(
             ReusedSerialisation.of(MixServiceGrpc.getMixMethod().getRequestMarshaller()),
@@ -41,11 +43,13 @@ public final class MixLink {
 
     private final String target;
     private final LongAdder dropped;
+    private final long burstNanos;
     private final ServiceStream<MixRequest, MixResponse, MixOpened> stream;
 
-    private MixLink(String target, Listener listener, LongAdder dropped) {
+    private MixLink(String target, Listener listener, LongAdder dropped, long blockNanos) {
         this.target = target;
         this.dropped = dropped;
+        this.burstNanos = blockNanos;
         this.stream = new ServiceStream<>("mix", r -> r.hasOpened() ? r.getOpened() : null, r -> {
             switch (r.getKindCase()) {
                 case BLOCK -> listener.block(r.getBlock());
@@ -61,7 +65,8 @@ public final class MixLink {
      * {@code dropped} counts the audio messages this link drops (shared by the links of one gateway).
      */
     public static MixLink open(Channel channel, String target, OpenMix open, Listener listener, LongAdder dropped) {
-        MixLink link = new MixLink(target, listener, dropped);
+        MixLink link = new MixLink(target, listener, dropped, open.getSampleRate() <= 0 ? 0
+                : open.getBlockSize() * 1_000_000_000L / open.getSampleRate());
         int blockBytes = open.getTracksCount() * (8 * open.getBlockSize() + 16) + 64;
         CallOptions options = CallOptions.DEFAULT.withOnReadyThreshold(BLOCKS_IN_FLIGHT * Math.max(blockBytes, 8 * open.getBlockSize() + 80));
         ClientCalls.asyncBidiStreamingCall(channel.newCall(MIX, options), link.stream);
@@ -77,7 +82,7 @@ public final class MixLink {
 
     /** Sends audio unless the service is not keeping up, in which case it is dropped and counted. */
     public boolean sendAudio(MixRequest request) {
-        if (!stream.sendIfReady(request)) {
+        if (!stream.sendIfReady(request, BURST_BLOCKS, burstNanos)) {
             dropped.increment();
             return false;
         }

@@ -19,6 +19,9 @@ final class ServiceStream<Q, R, O> implements ClientResponseObserver<Q, R> {
     private final Consumer<Status> closed;
     private final CompletableFuture<O> opened = new CompletableFuture<>();
     private ClientCallStreamObserver<Q> requests;
+    private static final long NOT_PAST = Long.MIN_VALUE;
+    private long pastThresholdSince = NOT_PAST;
+    private int sentPastThreshold;
 
     /**
      * @param name         the stream's name in the error when it ends before opening ("mix", "synth")
@@ -39,10 +42,26 @@ final class ServiceStream<Q, R, O> implements ClientResponseObserver<Q, R> {
         requests.onNext(request);
     }
 
-    /** Sends unless the transport holds more than the stream's on-ready threshold already. */
-    synchronized boolean sendIfReady(Q request) {
-        if (!requests.isReady()) {
-            return false;
+    /**
+     * Sends unless the transport holds more than the stream's on-ready threshold already. Past the
+     * threshold, up to {@code burst} more messages are still sent within {@code burstNanos} of the
+     * first send that found it exceeded: a client's burst (blocks that arrive together after a
+     * network hiccup) reaches the transport before its event loop has flushed the first of them, and
+     * is no queue. A stall lasts longer than that and is dropped from then on.
+     */
+    synchronized boolean sendIfReady(Q request, int burst, long burstNanos) {
+        if (requests.isReady()) {
+            sentPastThreshold = 0;
+            pastThresholdSince = NOT_PAST;
+        } else {
+            long now = System.nanoTime();
+            if (pastThresholdSince == NOT_PAST) {
+                pastThresholdSince = now;
+            }
+            if (sentPastThreshold >= burst || now - pastThresholdSince >= burstNanos) {
+                return false;
+            }
+            sentPastThreshold++;
         }
         requests.onNext(request);
         return true;
