@@ -80,7 +80,10 @@ public final class MixLink {
         stream.send(request);
     }
 
-    /** Sends audio unless the service is not keeping up, in which case it is dropped and counted. */
+    /**
+     * Sends audio unless the service is not keeping up, in which case it is dropped and counted: past
+     * {@link #BLOCKS_IN_FLIGHT} unsent, only a burst of up to {@link #BURST_BLOCKS} more within one block's time is sent.
+     */
     public boolean sendAudio(MixRequest request) {
         if (!stream.sendIfReady(request, BURST_BLOCKS, burstNanos)) {
             dropped.increment();

@@ -13,13 +13,13 @@ import java.util.function.Function;
  * opening message, and the end of the stream. {@code O} is the service's "opened" answer.
  */
 final class ServiceStream<Q, R, O> implements ClientResponseObserver<Q, R> {
+    private static final long NOT_PAST = Long.MIN_VALUE;
     private final String name;
     private final Function<R, O> openedAnswer;
     private final Consumer<R> messages;
     private final Consumer<Status> closed;
     private final CompletableFuture<O> opened = new CompletableFuture<>();
     private ClientCallStreamObserver<Q> requests;
-    private static final long NOT_PAST = Long.MIN_VALUE;
     private long pastThresholdSince = NOT_PAST;
     private int sentPastThreshold;
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The sessions this gateway runs. Creating one opens its Mix stream on the first instance (in
@@ -46,7 +47,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
     private final InstanceRouter mixRouter, synthRouter;
     private final ServiceChannels channels;
-    private final java.util.concurrent.atomic.LongAdder audioDroppedForMix = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder audioDroppedForMix = new LongAdder();
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.ExecutorService opener = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
@@ -56,7 +57,7 @@ public final class SessionRegistry implements AutoCloseable {
         this.channels = channels;
     }
 
-    /** Audio blocks not sent to a mix-service because its stream held {@link MixLink#BLOCKS_IN_FLIGHT} blocks already. */
+    /** Audio blocks not sent to a mix-service because its stream stayed full (see {@link MixLink#sendAudio}). */
     public long audioDroppedForMix() {
         return audioDroppedForMix.sum();
     }
