@@ -15,7 +15,7 @@ import cloud.dawg.service.ServiceDefaults;
 import io.grpc.ServerBuilder;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -100,17 +100,23 @@ public class GatewayApplication implements WebFluxConfigurer {
     }
 
     @Bean
-    ParticipantDrops participantDrops(SessionRegistry registry, MeterRegistry meters) {
-        ParticipantDrops drops = new ParticipantDrops();
-        Gauge.builder("dawg.gateway.sessions.active", registry, SessionRegistry::size)
-                .description("Live sessions on this gateway").tag("service", "gateway").register(meters);
-        FunctionCounter.builder("dawg.gateway.blocks.dropped", drops, ParticipantDrops::count)
-                .description("Mix frames dropped because a participant did not keep up (only that participant loses them)")
-                .tags("service", "gateway", "reason", "participant-slow").register(meters);
-        FunctionCounter.builder("dawg.gateway.blocks.dropped", registry, SessionRegistry::audioDroppedForMix)
-                .description("Audio blocks not sent to the mix-service because its stream was still full (the mix counts them late)")
-                .tags("service", "gateway", "reason", "mix-service-slow").register(meters);
-        return drops;
+    ParticipantDrops participantDrops() {
+        return new ParticipantDrops();
+    }
+
+    /** The gateway's own meters (docs/metrics.md): live sessions and the blocks it dropped, by reason. */
+    @Bean
+    MeterBinder gatewayMeters(SessionRegistry registry, ParticipantDrops drops) {
+        return meters -> {
+            Gauge.builder("dawg.gateway.sessions.active", registry, SessionRegistry::size)
+                    .description("Live sessions on this gateway").tag("service", "gateway").register(meters);
+            FunctionCounter.builder("dawg.gateway.blocks.dropped", drops, ParticipantDrops::count)
+                    .description("Mix frames dropped because a participant did not keep up (only that participant loses them)")
+                    .tags("service", "gateway", "reason", "participant-slow").register(meters);
+            FunctionCounter.builder("dawg.gateway.blocks.dropped", registry, SessionRegistry::audioDroppedForMix)
+                    .description("Audio blocks not sent to the mix-service because its stream was still full (the mix counts them late)")
+                    .tags("service", "gateway", "reason", "mix-service-slow").register(meters);
+        };
     }
 
     @Bean
