@@ -123,11 +123,13 @@ public final class LoadtestCommand implements Callable<Integer> {
         // the services' counters are read again when the warm-up has ended for every session (to within a block), so
         // that late and dropped blocks cover the same blocks as the round trips
         long warmEnd = start + warmBlocks * blockNanos + blockNanos;
+        WakeUpProbe loadedWakeUps = new WakeUpProbe(blockNanos, warmEnd, blocks - warmBlocks, done);
         for (long wait; (wait = warmEnd - System.nanoTime()) > 0; ) {
             LockSupport.parkNanos(wait);
         }
         Counts measuredFrom = warmBlocks == 0 ? initial : counts(client);
         done.await();
+        long[] loadedOvershoot = loadedWakeUps.sorted();
         Thread.sleep(300); // the last replies
         Counts end = counts(client);
         double load = end.realtimeLoad;
@@ -149,6 +151,9 @@ public final class LoadtestCommand implements Callable<Integer> {
                 .put("rttP999Ms", percentile(rtt, 0.999)).put("rttMaxMs", rtt.length == 0 ? Double.NaN : rtt[rtt.length - 1] / 1e6)
                 .put("idleWakeUpOvershootP50Ms", percentile(idleOvershoot, 0.50))
                 .put("idleWakeUpOvershootP99Ms", percentile(idleOvershoot, 0.99))
+                .put("loadedWakeUpOvershootP99Ms", percentile(loadedOvershoot, 0.99))
+                .put("loadedWakeUpOvershootP999Ms", percentile(loadedOvershoot, 0.999))
+                .put("loadedWakeUpsOver2MsPercent", percentOver(loadedOvershoot, 2_000_000))
                 .put("sendLatenessP50Ms", percentile(sendLateness, 0.50)).put("sendLatenessP99Ms", percentile(sendLateness, 0.99))
                 .put("lateBlocks", late).put("serviceDroppedBlocks", serviceDropped)
                 .put("gatewayDroppedAudioBlocks", gatewayDropped).put("warmupLateBlocks", warmupLate).put("mixRealtimeLoad", load);
@@ -158,9 +163,12 @@ public final class LoadtestCommand implements Callable<Integer> {
             System.out.printf("%s, backend %s; %d blocks measured, %d lost; round trip p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
                     transport, runs.get(0).backend, expected, lost, out.get("rttP50Ms").asDouble(), out.get("rttP99Ms").asDouble(),
                     out.get("rttP999Ms").asDouble(), out.get("rttMaxMs").asDouble());
-            System.out.printf("this machine: a sleeping thread wakes p50 %.3f / p99 %.3f ms late when idle; "
-                            + "the senders sent p50 %.3f / p99 %.3f ms after their block's time under this load%n",
+            System.out.printf("this machine: a sleeping thread wakes p50 %.3f / p99 %.3f ms late when idle, p99 %.3f / p99.9 %.3f ms "
+                            + "under this load (%.2f %% of wake-ups over 2 ms late); "
+                            + "the senders sent p50 %.3f / p99 %.3f ms after their block's time%n",
                     out.get("idleWakeUpOvershootP50Ms").asDouble(), out.get("idleWakeUpOvershootP99Ms").asDouble(),
+                    out.get("loadedWakeUpOvershootP99Ms").asDouble(), out.get("loadedWakeUpOvershootP999Ms").asDouble(),
+                    out.get("loadedWakeUpsOver2MsPercent").asDouble(),
                     out.get("sendLatenessP50Ms").asDouble(), out.get("sendLatenessP99Ms").asDouble());
             System.out.printf("mix-service: %.0f late blocks, %.0f dropped blocks, realtime load %.3f (last 5 s); "
                             + "gateway: %.0f audio blocks dropped for a slow mix-service; %.0f late blocks during the warm-up%n",
@@ -183,6 +191,49 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         Arrays.sort(late);
         return late;
+    }
+
+    /**
+     * A thread that sleeps one block period at a time while the sessions stream and records how late
+     * it woke, from the end of the warm-up on: the machine's scheduling noise under the load being
+     * measured. Every thread hand-off of a round trip is such a wake-up, so the share of wake-ups
+     * later than a bound, times the hand-offs per round trip, is the share of round trips it alone
+     * pushes past that bound.
+     */
+    private static final class WakeUpProbe {
+        private final long[] late;
+        private final Thread thread;
+        private int count;
+
+        WakeUpProbe(long periodNanos, long from, int capacity, CountDownLatch streaming) {
+            this.late = new long[capacity];
+            this.thread = Thread.ofPlatform().name("loadtest-wake-up-probe").daemon().start(() -> {
+                while (streaming.getCount() > 0 && count < late.length) {
+                    long due = System.nanoTime() + periodNanos;
+                    LockSupport.parkNanos(periodNanos);
+                    long now = System.nanoTime();
+                    if (due > from) {
+                        late[count++] = Math.max(0, now - due);
+                    }
+                }
+            });
+        }
+
+        /** The recorded lateness, sorted (waits for the probe to see the streams end). */
+        long[] sorted() throws InterruptedException {
+            thread.join();
+            long[] out = Arrays.copyOf(late, count);
+            Arrays.sort(out);
+            return out;
+        }
+    }
+
+    private static double percentOver(long[] sorted, long bound) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        long over = Arrays.stream(sorted).filter(v -> v > bound).count();
+        return 100.0 * over / sorted.length;
     }
 
     private static double percentile(long[] sorted, double p) {

@@ -39,6 +39,10 @@ class LoadtestCommandTest {
         assertTrue(p50 > 0 && p50 <= p99 && p99 <= r.get("rttMaxMs").asDouble(), r.toString());
         double idle50 = r.get("idleWakeUpOvershootP50Ms").asDouble(), idle99 = r.get("idleWakeUpOvershootP99Ms").asDouble();
         assertTrue(idle50 >= 0 && idle50 <= idle99 && idle99 < 1000, r.toString());
+        double loaded99 = r.get("loadedWakeUpOvershootP99Ms").asDouble(), loaded999 = r.get("loadedWakeUpOvershootP999Ms").asDouble();
+        assertTrue(loaded99 >= 0 && loaded99 <= loaded999 && loaded999 < 1000, "wake-ups measured while streaming: " + r);
+        double over2 = r.get("loadedWakeUpsOver2MsPercent").asDouble();
+        assertTrue(over2 >= 0 && over2 <= 100, r.toString());
         double send50 = r.get("sendLatenessP50Ms").asDouble(), send99 = r.get("sendLatenessP99Ms").asDouble();
         assertTrue(send50 >= 0 && send50 <= send99 && send99 < 1000, r.toString());
         assertTrue(r.get("mixRealtimeLoad").asDouble() >= 0, "the mix-service's metrics were read: " + r);
