@@ -185,12 +185,17 @@ public final class LoadtestCommand implements Callable<Integer> {
     private static long[] wakeUpOvershoot(long periodNanos, int count) {
         long[] late = new long[count];
         for (int i = 0; i < count; i++) {
-            long due = System.nanoTime() + periodNanos;
-            LockSupport.parkNanos(periodNanos);
-            late[i] = Math.max(0, System.nanoTime() - due);
+            late[i] = sleepOnce(periodNanos);
         }
         Arrays.sort(late);
         return late;
+    }
+
+    /** Sleeps for {@code periodNanos} and returns how much later than that the thread woke. */
+    private static long sleepOnce(long periodNanos) {
+        long due = System.nanoTime() + periodNanos;
+        LockSupport.parkNanos(periodNanos);
+        return Math.max(0, System.nanoTime() - due);
     }
 
     /**
@@ -209,11 +214,10 @@ public final class LoadtestCommand implements Callable<Integer> {
             this.late = new long[capacity];
             this.thread = Thread.ofPlatform().name("loadtest-wake-up-probe").daemon().start(() -> {
                 while (streaming.getCount() > 0 && count < late.length) {
-                    long due = System.nanoTime() + periodNanos;
-                    LockSupport.parkNanos(periodNanos);
-                    long now = System.nanoTime();
-                    if (due > from) {
-                        late[count++] = Math.max(0, now - due);
+                    boolean measured = System.nanoTime() + periodNanos > from;
+                    long overshoot = sleepOnce(periodNanos);
+                    if (measured) {
+                        late[count++] = overshoot;
                     }
                 }
             });

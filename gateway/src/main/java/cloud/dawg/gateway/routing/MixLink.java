@@ -33,9 +33,9 @@ public final class MixLink {
     }
 
     /** Blocks of audio that may wait in the transport to the service; beyond that, audio is dropped rather than queued. */
-    public static final int BLOCKS_IN_FLIGHT = 4;
+    static final int BLOCKS_IN_FLIGHT = 4;
     /** Blocks a client's burst may add past {@link #BLOCKS_IN_FLIGHT}, within one block's time, before audio is dropped. */
-    public static final int BURST_BLOCKS = 8;
+    static final int BURST_BLOCKS = 8;
     /** The Mix method with its requests (a block's audio, ~8 KB) serialised through a reused buffer. */
     private static final MethodDescriptor<MixRequest, MixResponse> MIX = MixServiceGrpc.getMixMethod().toBuilder(
             ReusedSerialisation.of(MixServiceGrpc.getMixMethod().getRequestMarshaller()),
