@@ -1,5 +1,7 @@
 package cloud.dawg.service;
 
+import java.util.function.LongSupplier;
+
 /**
  * Decides whether a session's block runs on the thread its audio arrived on (the transport's
  * event loop) or on the worker pool. Running it there saves two thread hand-offs per block (the
@@ -18,6 +20,7 @@ public final class InlineBlocks {
 
     private final long budgetNanos;
     private final long longestBlockNanos;
+    private final LongSupplier clock;
     /** Per thread: when its current window began, and the nanoseconds of inline work in it. */
     private final ThreadLocal<long[]> windows = ThreadLocal.withInitial(() -> new long[2]);
 
@@ -26,6 +29,11 @@ public final class InlineBlocks {
      * @param longestBlockNanos sessions whose last block took longer go to the pool
      */
     public InlineBlocks(double share, long longestBlockNanos) {
+        this(share, longestBlockNanos, System::nanoTime);
+    }
+
+    /** As above, with the clock that times the inline work (tests give one that the work itself advances). */
+    InlineBlocks(double share, long longestBlockNanos, LongSupplier clock) {
         if (!(share >= 0 && share <= 1)) {
             throw new IllegalArgumentException("inline share " + share + " must be within 0..1");
         }
@@ -34,6 +42,7 @@ public final class InlineBlocks {
         }
         this.budgetNanos = (long) (share * WINDOW_NANOS);
         this.longestBlockNanos = longestBlockNanos;
+        this.clock = clock;
     }
 
     /** Every block on the pool. */
@@ -53,7 +62,7 @@ public final class InlineBlocks {
             return;
         }
         long[] window = windows.get();
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - window[0] >= WINDOW_NANOS) {
             window[0] = now;
             window[1] = 0;
@@ -63,6 +72,6 @@ public final class InlineBlocks {
             return;
         }
         runner.runHere();
-        window[1] += System.nanoTime() - now;
+        window[1] += clock.getAsLong() - now;
     }
 }
